@@ -144,3 +144,16 @@ class ReadResult:
     records: list = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a computed value came from: attached to every trait value and theme.
+
+    ``models`` maps a model name (``"encoder"``, ``"sentiment"``, ...) to ``"<id>@<sha256 prefix of its weights>"``.
+    """
+
+    run_id: str
+    pipeline_hash: str
+    models: dict[str, str]
+    computed_at: datetime
