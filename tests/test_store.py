@@ -127,8 +127,9 @@ def test_store_rerun_is_idempotent(store: ProfileStore) -> None:
     assert store.counts() == counts
     assert _load(store, "run-2") == 0  # a new run over the same input adds only its runs row
     assert store.counts() == counts | {"runs": 2}
-    for before, after in zip(frames, [store.feedback_frame(), store.units_frame(), store.themes_frame(),
-                                      store.rejects_frame(), store.traits_frame(), store.trait_history_frame()]):
+    again = [store.feedback_frame(), store.units_frame(), store.themes_frame(), store.rejects_frame(),
+             store.traits_frame(), store.trait_history_frame()]
+    for before, after in zip(frames, again, strict=True):
         pd.testing.assert_frame_equal(before, after)
     assert counts["feedback"] == 7 and counts["units"] == 9 and counts["trait_history"] == 2 * len(TRAITS)
     assert set(store.feedback_frame()["last_run_id"]) == {"run-1"}  # nothing changed, so run-2 touched nothing
@@ -273,3 +274,25 @@ def test_store_start_run_refuses_another_pipeline_under_the_same_id(store: Profi
 def test_store_rejects_unsupported_url() -> None:
     with pytest.raises(StoreError, match="supported: sqlite, postgresql"):
         ProfileStore("mysql://user@localhost/db")
+
+
+def test_store_float_trait_values_survive_storage_unchanged(store: ProfileStore) -> None:
+    # Regression: a SQLite column declared JSON has NUMERIC affinity and stored the JSON text 0.0 as the
+    # integer 0, so every re-run saw a "change" for customers whose sentiment averaged exactly zero.
+    store.upsert_feedback(_feedback()[5:6], "run-1")
+    store.upsert_units([_unit("review:r2", 0, 0.5), _unit("review:r2", 1, -0.5)])
+    assert store.refresh_traits(_prov()) == len(TRAITS)
+    assert store.refresh_traits(_prov("run-2")) == 0
+    value = store.traits_frame().set_index("name").loc["cx.sentiment_avg", "value"]
+    assert value == 0.0 and isinstance(value, float)
+
+
+def test_store_forget_customer_erases_text_enrichments_and_traits(store: ProfileStore) -> None:
+    _load(store, "run-1")
+    removed = store.forget_customer("C1")
+    assert removed == {"units": 7, "feedback": 5, "traits": len(TRAITS), "trait_history": len(TRAITS),
+                       "customers": 1}
+    assert "C1" not in set(store.feedback_frame()["customer_id"].dropna())
+    assert "C1" not in set(store.profiles_frame()["customer_id"])
+    assert store.refresh_traits(_prov("run-2")) == 0  # nothing left to recompute for C1
+    assert set(store.units_frame()["feedback_key"]) == {"review:r2", "review:r3"}

@@ -16,16 +16,20 @@ from enrich.themes.labeler import KEEP_WORDS
 
 DIMS = 384
 TOPICS = [
-    ("late fee", ["charged a late fee on {n}", "the late fee was unfair", "refund my late fee please", "another late fee"]),
-    ("mobile app", ["the mobile app crashes", "mobile app login fails", "mobile app is so slow", "cannot open the mobile app"]),
-    ("delivery", ["delivery arrived broken", "delivery was late again", "the delivery driver left it outside", "delivery never came"]),
-    ("customer service", ["customer service hung up", "customer service was rude", "waited hours for customer service", "customer service never answered"]),
+    ("late fee", ["charged a late fee on {n}", "the late fee was unfair", "refund my late fee", "another late fee"]),
+    ("mobile app", ["the mobile app crashes", "mobile app login fails", "mobile app is slow", "open mobile app"]),
+    ("delivery", ["delivery arrived broken", "delivery was late again", "delivery left outside", "delivery lost"]),
+    (
+        "customer service",
+        ["customer service hung", "rude customer service", "customer service lied", "no customer service"],
+    ),
 ]
 PER_BLOB = 50
 N_RANDOM = 10
+Blobs = tuple[np.ndarray, list[str], np.ndarray]
 
 
-def make_blobs(seed: int = 0) -> tuple[np.ndarray, list[str], np.ndarray]:
+def make_blobs(seed: int = 0) -> Blobs:
     """4 blobs of PER_BLOB units (cosine ~0.7 to their centre) plus N_RANDOM isolated random directions (truth -1)."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(len(TOPICS), DIMS))
@@ -48,17 +52,17 @@ def make_blobs(seed: int = 0) -> tuple[np.ndarray, list[str], np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def blobs() -> tuple[np.ndarray, list[str], np.ndarray]:
+def blobs() -> Blobs:
     return make_blobs()
 
 
 @pytest.fixture(scope="module")
-def fitted(blobs: tuple[np.ndarray, list[str], np.ndarray]) -> Themer:
+def fitted(blobs: Blobs) -> Themer:
     embeddings, texts, _ = blobs
     return Themer(reducer=PCAReducer(), min_cluster_size=10).fit(embeddings, texts)
 
 
-def test_themer_finds_well_separated_blobs(fitted: Themer, blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_finds_well_separated_blobs(fitted: Themer, blobs: Blobs) -> None:
     _, _, truth = blobs
     assert len(fitted.themes_) == len(TOPICS)
     in_blob = truth >= 0
@@ -68,7 +72,7 @@ def test_themer_finds_well_separated_blobs(fitted: Themer, blobs: tuple[np.ndarr
     assert np.mean(fitted.labels_ == -1) <= 0.05
 
 
-def test_themer_learned_state_has_documented_shapes(fitted: Themer, blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_learned_state_has_documented_shapes(fitted: Themer, blobs: Blobs) -> None:
     embeddings, _, _ = blobs
     k = len(fitted.themes_)
     assert fitted.labels_.shape == (len(embeddings),) and fitted.labels_.dtype == np.int64
@@ -82,7 +86,7 @@ def test_themer_learned_state_has_documented_shapes(fitted: Themer, blobs: tuple
     assert isinstance(fitted.reducer_, PCAReducer)
 
 
-def test_themer_same_labels_under_shuffled_input(blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_same_labels_under_shuffled_input(blobs: Blobs) -> None:
     embeddings, texts, _ = blobs
     first = Themer(reducer=PCAReducer(), min_cluster_size=10).fit(embeddings, texts)
     order = np.random.default_rng(7).permutation(len(texts))
@@ -97,7 +101,7 @@ def test_themer_same_labels_under_shuffled_input(blobs: tuple[np.ndarray, list[s
     ]
 
 
-def test_themer_default_umap_reducer_is_order_independent(blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_default_umap_reducer_is_order_independent(blobs: Blobs) -> None:
     pytest.importorskip("umap")
     embeddings, texts, truth = blobs
     first = Themer(min_cluster_size=10).fit(embeddings, texts)
@@ -110,7 +114,7 @@ def test_themer_default_umap_reducer_is_order_independent(blobs: tuple[np.ndarra
     assert adjusted_rand_score(truth[truth >= 0], first.labels_[truth >= 0]) == 1.0
 
 
-def test_themer_transform_agrees_with_fit_labels(fitted: Themer, blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_transform_agrees_with_fit_labels(fitted: Themer, blobs: Blobs) -> None:
     embeddings, _, _ = blobs
     assert np.mean(fitted.transform(embeddings) == fitted.labels_) >= 0.99
     # any batch size, including one unit and none
@@ -124,7 +128,7 @@ def test_themer_transform_leaves_dissimilar_units_unthemed(fitted: Themer) -> No
     assert (fitted.transform(np.zeros((2, DIMS), dtype=np.float32)) == -1).all()
 
 
-def test_themer_unthemed_units_are_below_the_floor(blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_unthemed_units_are_below_the_floor(blobs: Blobs) -> None:
     embeddings, texts, _ = blobs
     for floor in (0.45, 0.8):
         themer = Themer(reducer=PCAReducer(), min_cluster_size=10, reassign_floor=floor).fit(embeddings, texts)
@@ -143,7 +147,7 @@ def test_themer_labels_contain_no_stop_words_or_redactions(fitted: Themer) -> No
                 assert not re.fullmatch(r"x{2,}|\d+|.{1,2}", word), (theme.label, phrase)
 
 
-def test_themer_labels_name_the_blob_topic(fitted: Themer, blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_labels_name_the_blob_topic(fitted: Themer, blobs: Blobs) -> None:
     _, _, truth = blobs
     for blob, (topic, _) in enumerate(TOPICS):
         theme_id = int(np.bincount(fitted.labels_[truth == blob][fitted.labels_[truth == blob] >= 0]).argmax())
@@ -153,7 +157,7 @@ def test_themer_labels_name_the_blob_topic(fitted: Themer, blobs: tuple[np.ndarr
         assert " / " in theme.label
 
 
-def test_themer_quotes_are_distinct_members(fitted: Themer, blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_quotes_are_distinct_members(fitted: Themer, blobs: Blobs) -> None:
     _, texts, _ = blobs
     for theme in fitted.themes_:
         assert len(theme.quote_indices) == 3
@@ -169,10 +173,11 @@ def test_themer_empty_and_single_inputs_do_not_crash() -> None:
     assert one.labels_.tolist() == [-1] and one.themes_ == []
 
 
-def test_themer_tiny_input_forms_one_theme(blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_tiny_input_forms_one_theme(blobs: Blobs) -> None:
     embeddings, texts, _ = blobs
     # 12 units of one blob + 1 random direction: < 2 * min_cluster_size, so no clustering, one candidate theme
-    themer = Themer(min_cluster_size=10).fit(np.concatenate([embeddings[:12], embeddings[-1:]]), texts[:12] + texts[-1:])
+    tiny = np.concatenate([embeddings[:12], embeddings[-1:]])
+    themer = Themer(min_cluster_size=10).fit(tiny, texts[:12] + texts[-1:])
     assert len(themer.themes_) == 1 and themer.reducer_ is None
     assert themer.labels_.tolist() == [0] * 12 + [-1]
     assert themer.themes_[0].key_phrases[0] == "late fee"
@@ -183,7 +188,13 @@ def test_themer_tiny_input_forms_one_theme(blobs: tuple[np.ndarray, list[str], n
 def test_themer_stores_params_verbatim() -> None:
     reducer, labeler = NullReducer(), KeyphraseLabeler()
     params = dict(
-        reducer=reducer, min_cluster_size=25, min_samples=3, reassign_floor=0.6, labeler=labeler, random_state=7, n_key_phrases=4
+        reducer=reducer,
+        min_cluster_size=25,
+        min_samples=3,
+        reassign_floor=0.6,
+        labeler=labeler,
+        random_state=7,
+        n_key_phrases=4,
     )
     themer = Themer(**params)
     assert themer.get_params(deep=False) == params
@@ -191,11 +202,17 @@ def test_themer_stores_params_verbatim() -> None:
     assert not hasattr(themer, "labels_")
     defaults = Themer().get_params(deep=False)
     assert defaults == dict(
-        reducer=None, min_cluster_size=10, min_samples=None, reassign_floor=0.45, labeler=None, random_state=42, n_key_phrases=5
+        reducer=None,
+        min_cluster_size=10,
+        min_samples=None,
+        reassign_floor=0.45,
+        labeler=None,
+        random_state=42,
+        n_key_phrases=5,
     )
 
 
-def test_themer_rejects_bad_input_with_a_clear_message(blobs: tuple[np.ndarray, list[str], np.ndarray]) -> None:
+def test_themer_rejects_bad_input_with_a_clear_message(blobs: Blobs) -> None:
     embeddings, texts, _ = blobs
     with pytest.raises(ValueError, match="210 embeddings but 3 texts"):
         Themer().fit(embeddings, texts[:3])
@@ -210,3 +227,16 @@ def test_themer_rejects_bad_input_with_a_clear_message(blobs: tuple[np.ndarray, 
 def test_themer_labeler_drops_redactions_digits_and_short_tokens() -> None:
     phrases = KeyphraseLabeler().phrases("On XX/XX/XXXX I was charged {$25.00} XXXX late fee, ok? TV 2019 Capital One")
     assert phrases == ["charged", "late", "fee", "late fee", "capital"]
+
+
+def test_themer_fit_leaves_the_given_reducer_unfitted(blobs: Blobs) -> None:
+    embeddings, texts, _ = blobs
+    reducer = PCAReducer()
+    themer = Themer(reducer=reducer, min_cluster_size=10).fit(embeddings, texts)
+    assert not hasattr(reducer, "pca_") and hasattr(themer.reducer_, "pca_")
+    assert themer.get_params(deep=False)["reducer"] is reducer
+
+
+def test_themer_labels_skip_phrases_every_theme_shares(fitted: Themer) -> None:
+    # every blob text ends in "... ref 10NN": frequent everywhere, distinctive nowhere
+    assert all("ref" not in theme.key_phrases for theme in fitted.themes_)

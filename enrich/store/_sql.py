@@ -154,13 +154,17 @@ def upsert(
     """
     if not rows:
         return
+    stmt: Any
     if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
     elif conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        stmt = postgresql_insert(table)
     else:  # pragma: no cover - make_engine refuses other dialects
         raise StoreError(f"upsert needs one of {SUPPORTED_DIALECTS}, got {conn.dialect.name!r}")
-    stmt = insert(table)
     if do_nothing:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
     else:

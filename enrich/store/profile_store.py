@@ -15,13 +15,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
 from enrich.errors import StoreError
 from enrich.schema import Customer, Feedback, Provenance, Reject
 from enrich.store import tables as t
-from enrich.store._sql import WRITE_OPTION, chunks, clean_float, clean_int, dumps, make_engine, select_in, \
-    to_json_value, upsert
+from enrich.store._sql import (
+    WRITE_OPTION,
+    chunks,
+    clean_float,
+    clean_int,
+    dumps,
+    make_engine,
+    select_in,
+    to_json_value,
+    upsert,
+)
 from enrich.store.profiles import build_profiles_frame, write_profiles
 from enrich.store.traits import TRAITS, TraitValues, check_declared, compute_traits
 
@@ -206,6 +215,26 @@ class ProfileStore:
             out["sentiment_probs"] = to_json_value(dict(out["sentiment_probs"]))
         return out
 
+    def set_unit_themes(self, theme_by_unit: Mapping[str, int | None]) -> int:
+        """Set each unit's ``theme_id`` (None = unthemed); only rows whose theme changed are written.
+
+        Returns:
+            How many units changed theme.
+        """
+        with self._write() as conn:
+            current = {row.unit_id: row.theme_id for row in conn.execute(select(t.units.c.unit_id, t.units.c.theme_id))}
+            changed = [
+                {"key": unit_id, "theme": clean_int(theme)}
+                for unit_id, theme in sorted(theme_by_unit.items())
+                if unit_id in current and current[unit_id] != clean_int(theme)
+            ]
+            if changed:
+                conn.execute(
+                    update(t.units).where(t.units.c.unit_id == bindparam("key")).values(theme_id=bindparam("theme")),
+                    changed,
+                )
+        return len(changed)
+
     def write_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
         """Record rejected rows keyed by (file, line, reason); ``run_id`` is the run that last changed one."""
         rows = [{"file": r.file, "line": r.line, "reason": r.reason, "source": r.source, "record_id": r.record_id,
@@ -296,10 +325,12 @@ class ProfileStore:
             else:
                 scope = sorted(set(customer_ids))
             fb_rows = select_in(conn, select(*feedback_cols), t.feedback.c.customer_id, scope)
-            fb = pd.DataFrame([row._asdict() for row in fb_rows], columns=[c.name for c in feedback_cols])
+            fb = pd.DataFrame([tuple(row) for row in fb_rows], columns=[c.name for c in feedback_cols])
             units = t.units.join(t.feedback, t.units.c.feedback_key == t.feedback.c.feedback_key)
-            unit_rows = select_in(conn, select(t.units).select_from(units), t.feedback.c.customer_id, scope)
-            us = pd.DataFrame([row._asdict() for row in unit_rows], columns=list(t.units.c.keys()))
+            unit_cols = [t.units.c[name] for name in ("unit_id", "feedback_key", "idx", "speaker", "sentiment_score",
+                                                      "effort_score", "pain_points", "theme_id")]
+            unit_rows = select_in(conn, select(*unit_cols).select_from(units), t.feedback.c.customer_id, scope)
+            us = pd.DataFrame([tuple(row) for row in unit_rows], columns=[c.name for c in unit_cols])
             values = compute_traits(fb, us, as_of=provenance.computed_at)
             computed = [name for name, spec in TRAITS.items() if spec.compute is not None]
             return self._write_traits(conn, values, provenance, remove={cid: computed for cid in scope})
@@ -334,7 +365,8 @@ class ProfileStore:
                 value = to_json_value(value)
                 old = stored.get((customer_id, name))
                 changed = old is None or dumps(old.value) != dumps(value)
-                if changed or old.n_units != n_units:  # n_units alone refreshes the row, not the history
+                recounted = old is not None and old.n_units != n_units  # refreshes the row, not the history
+                if changed or recounted:
                     trait_rows.append({"customer_id": customer_id, "name": name, "value": value,
                                        "n_units": int(n_units), **stamp})
                 if changed:
@@ -353,6 +385,25 @@ class ProfileStore:
         for chunk in chunks(history):
             conn.execute(t.trait_history.insert(), list(chunk))
         return len(history)
+
+    def forget_customer(self, customer_id: str) -> dict[str, int]:
+        """Erase a customer's feedback text, unit enrichments, traits, trait history and customer row.
+
+        Rejects and the embedding cache hold no customer id and are kept; runs and themes are corpus-level.
+
+        Returns:
+            Rows deleted per table, e.g. ``{"units": 3, "feedback": 1, ...}``; all zeros for an unknown id.
+        """
+        keys = select(t.feedback.c.feedback_key).where(t.feedback.c.customer_id == customer_id)
+        statements = {
+            "units": delete(t.units).where(t.units.c.feedback_key.in_(keys.scalar_subquery())),
+            "feedback": delete(t.feedback).where(t.feedback.c.customer_id == customer_id),
+            "traits": delete(t.traits).where(t.traits.c.customer_id == customer_id),
+            "trait_history": delete(t.trait_history).where(t.trait_history.c.customer_id == customer_id),
+            "customers": delete(t.customers).where(t.customers.c.customer_id == customer_id),
+        }
+        with self._write() as conn:
+            return {name: conn.execute(stmt).rowcount for name, stmt in statements.items()}
 
     # -- reading ---------------------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ Conventions that hold for every table:
 
 * Timestamps use :class:`UTCDateTime`: written as UTC, always read back timezone-aware (SQLite keeps no
   zone, PostgreSQL uses ``timestamptz``).
-* JSON columns use :data:`JSONValue`: ``JSON`` on SQLite, ``JSONB`` on PostgreSQL, so that the change
-  checks in upserts (``IS DISTINCT FROM``) work on both.
+* JSON columns use :data:`JSONValue`: canonical JSON text on SQLite, ``JSONB`` on PostgreSQL, so that
+  the change checks in upserts (``IS DISTINCT FROM``) work on both.
 * Vectors (theme centroids, cached embeddings) are little-endian float32 bytes in ``LargeBinary``;
   read them with ``numpy.frombuffer(blob, dtype="<f4")``.
 * No foreign keys: chunks may land in any order (units before their feedback, traits before the customer
@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -42,7 +43,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from enrich.store._sql import dumps
+
 __all__ = [
+    "JSONText",
     "JSONValue",
     "UTCDateTime",
     "customers",
@@ -83,8 +87,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-JSONValue = JSON().with_variant(JSONB(), "postgresql")
-"""JSON column type: JSONB on PostgreSQL (it has equality, plain JSON does not), JSON elsewhere."""
+class JSONText(TypeDecorator[Any]):
+    """JSON held as canonical text (sorted keys), for SQLite.
+
+    A column declared ``JSON`` gets NUMERIC affinity in SQLite, which silently turns the JSON text ``0.0``
+    into the integer ``0`` (and ``1.10`` into ``1.1``); TEXT affinity keeps the bytes as written, and
+    SQLite's ``json_extract`` still reads them. Python None is SQL NULL.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else dumps(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+JSONValue = JSON().with_variant(JSONText(), "sqlite").with_variant(JSONB(), "postgresql")
+"""JSON column type: canonical JSON text on SQLite, JSONB on PostgreSQL (it has equality, plain JSON has not)."""
 
 metadata = MetaData()
 

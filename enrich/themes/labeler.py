@@ -5,10 +5,11 @@ c-TF-IDF treats all units of one theme as one document and scores a phrase by ho
 count per theme, ``f`` = the phrase's count over all themes), as in BERTopic. Counts are per unit (binary), so one
 unit that repeats a word cannot carry a theme.
 
-Phrases are 1-3 word runs of content words: stop words (scikit-learn's English list minus ``KEEP_WORDS``), redaction tokens (``xxxx``, ``XX/XX/XXXX``), digits-only and
-1-2 letter tokens and punctuation *break* a run rather than being skipped over, so a phrase never bridges a removed
-word ("charged xxxx late fee" gives "late fee", never "charged late fee"). That keeps phrases close to noun phrases
-without the cost of a parser, and a phrase made only of stop words cannot exist.
+Phrases are 1-3 word runs of content words. Stop words (scikit-learn's English list minus ``KEEP_WORDS``),
+redaction tokens (``xxxx``, ``XX/XX/XXXX``), digits-only and 1-2 letter tokens and punctuation *break* a run rather
+than being skipped over, so a phrase never bridges a removed word ("charged xxxx late fee" gives "late fee", never
+"charged late fee"). That keeps phrases close to noun phrases without the cost of a parser, and a phrase made only
+of stop words cannot exist.
 """
 
 from __future__ import annotations
@@ -149,12 +150,16 @@ class KeyphraseLabeler:
             and token not in stop_words
         )
 
-    def key_phrases(self, texts: Sequence[str], labels: NDArray[np.integer], n_themes: int, top_k: int) -> list[list[str]]:
+    def key_phrases(
+        self, texts: Sequence[str], labels: NDArray[np.integer], n_themes: int, top_k: int
+    ) -> list[list[str]]:
         """Top ``top_k`` c-TF-IDF phrases for each theme ``0..n_themes-1``.
 
-        Words are compared by a crude stem, so "payments" does not follow "payment". A phrase sharing more than half its words with an already chosen phrase is skipped; a longer phrase replaces a chosen
-        shorter one it contains when it covers at least half of that phrase's units (and 2 or more) (``"credit report"`` replaces
-        ``"credit"``), so the list says more with fewer words.
+        Only phrases over-represented in a theme are eligible (when there are 2 or more themes), so a phrase that every
+        theme uses equally never names one. Words are compared by a crude stem, so "payments" does not follow
+        "payment". A phrase sharing more than half its words with a chosen phrase is skipped; a longer phrase replaces
+        a chosen shorter one it contains when it occurs in at least half as many units (and in 2 or more): "credit
+        report" replaces "credit".
         """
         from sklearn.feature_extraction.text import CountVectorizer
 
@@ -175,6 +180,12 @@ class KeyphraseLabeler:
         average_count = theme_counts.sum() / n_themes
         inverse_frequency = np.log1p(average_count / np.maximum(theme_counts.sum(axis=0), 1.0))
         scores = term_frequency * inverse_frequency
+        if n_themes > 1:
+            # c-TF-IDF still ranks a phrase that every theme uses equally ("account", a form's boilerplate) high;
+            # keep only phrases over-represented in the theme (share of its units > share of all themed units)
+            theme_sizes = np.bincount(labels[themed], minlength=n_themes)[:, None]
+            overall_share = theme_counts.sum(axis=0) / themed.size
+            scores[theme_counts / np.maximum(theme_sizes, 1) <= overall_share] = 0.0
         out = []
         for theme in range(n_themes):
             # stable order for ties: score desc, then the phrase text
@@ -183,7 +194,9 @@ class KeyphraseLabeler:
         return out
 
     @staticmethod
-    def _select(ranked: Sequence[int], vocabulary: NDArray[np.str_], counts: NDArray[np.floating], top_k: int) -> list[str]:
+    def _select(
+        ranked: Sequence[int], vocabulary: NDArray[np.str_], counts: NDArray[np.floating], top_k: int
+    ) -> list[str]:
         def stems(j: int) -> frozenset[str]:
             return frozenset(_stem(word) for word in vocabulary[j].split())
 

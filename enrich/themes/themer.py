@@ -15,6 +15,7 @@ Steps of :meth:`Themer.fit`:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -158,7 +159,9 @@ class Themer(BaseEstimator):  # type: ignore[misc]
         ):
             raise ValueError(f"min_samples must be None or an int >= 1; got {self.min_samples!r}")
         if not -1.0 <= float(self.reassign_floor) <= 1.0:
-            raise ValueError(f"reassign_floor is a cosine similarity and must lie in [-1, 1]; got {self.reassign_floor!r}")
+            raise ValueError(
+                f"reassign_floor is a cosine similarity and must lie in [-1, 1]; got {self.reassign_floor!r}"
+            )
         if not isinstance(self.n_key_phrases, (int, np.integer)) or self.n_key_phrases < 0:
             raise ValueError(f"n_key_phrases must be an int >= 0; got {self.n_key_phrases!r}")
 
@@ -192,7 +195,7 @@ class Themer(BaseEstimator):  # type: ignore[misc]
         """
         self._check_params()
         matrix = self._check_embeddings(embeddings)
-        texts = [str(t) for t in texts]
+        texts = ["" if t is None else str(t) for t in texts]
         if len(texts) != matrix.shape[0]:
             raise ValueError(f"got {matrix.shape[0]} embeddings but {len(texts)} texts; pass one text per embedding")
         n_units, n_features = matrix.shape
@@ -206,7 +209,8 @@ class Themer(BaseEstimator):  # type: ignore[misc]
             self.reducer_ = None
             sorted_labels, centroids = self._fit_tiny(sorted_vectors)
         else:
-            self.reducer_ = self.reducer if self.reducer is not None else self._default_reducer()
+            # a copy, so the reducer passed in stays as given (scikit-learn's clone-on-fit contract)
+            self.reducer_ = copy.deepcopy(self.reducer) if self.reducer is not None else self._default_reducer()
             reduced = self.reducer_.fit_transform(sorted_vectors)
             cluster_ids = self._cluster(np.ascontiguousarray(reduced, dtype=np.float32))
             sorted_labels, centroids = self._assign(sorted_vectors, cluster_ids)
@@ -272,7 +276,9 @@ class Themer(BaseEstimator):  # type: ignore[misc]
             labels[noise] = self._nearest(vectors[noise], centroids)
         # ids by descending size, ties by the smallest member position in the stable order
         sizes = np.bincount(labels[labels >= 0], minlength=len(clusters))
-        first_member = np.array([np.flatnonzero(labels == c)[0] if sizes[c] else len(labels) for c in range(len(clusters))])
+        first_member = np.array(
+            [np.flatnonzero(labels == c)[0] if sizes[c] else len(labels) for c in range(len(clusters))]
+        )
         ranking = np.lexsort((first_member, -sizes))
         ranking = ranking[sizes[ranking] > 0]
         new_id = np.full(len(clusters), UNTHEMED, dtype=np.int64)

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from enrich.encoder import Encoder
+from enrich.paths import REPO_ROOT, models_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT / "models"
+MODELS_DIR = models_dir()
 CACHE_DIR = REPO_ROOT / ".cache" / "embeddings"
 SEED = 42
 

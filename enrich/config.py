@@ -1,0 +1,140 @@
+"""Declarative pipeline configs (TOML), validated; unknown keys are rejected with the valid options named.
+
+Relative paths in a config resolve against the working directory (run from the project root).
+
+Example:
+    >>> config = PipelineConfig.model_validate({"pipeline": {"name": "demo"}})
+    >>> config.steps
+    ['segment.v1', 'language.v1', 'encode.v1', 'sentiment.v1', 'effort.v1', 'pain_points.v1']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from enrich.errors import ConfigError
+
+DEFAULT_STEPS = ["segment.v1", "language.v1", "encode.v1", "sentiment.v1", "effort.v1", "pain_points.v1"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PipelineMeta(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class SourceConfig(_Strict):
+    """One input file: its kind decides the reader and the channel."""
+
+    kind: Literal["reviews", "chats", "surveys"]
+    path: Path
+    format: Literal["csv", "jsonl", "parquet"] | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class CustomersConfig(_Strict):
+    path: Path
+    format: Literal["csv", "jsonl", "parquet"] | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class EncoderConfig(_Strict):
+    batch_size: int = Field(default=64, ge=1, le=4096)
+    threads: int | None = Field(default=None, ge=1)
+    model_path: Path | None = None
+
+
+class ThemesConfig(_Strict):
+    enabled: bool = True
+    reducer: Literal["umap", "pca"] = "umap"
+    min_cluster_size: int = Field(default=10, ge=2)
+    reassign_floor: float = Field(default=0.45, ge=-1.0, le=1.0)
+    random_state: int = 42
+
+
+class OutputConfig(_Strict):
+    dir: Path = Path("out")
+    db: str = "out/enrich.db"
+    profiles: Path | None = Path("out/profiles.parquet")
+    report: Path | None = Path("out/themes.html")
+    rejects: Path | None = Path("out/rejects.csv")
+
+
+class PipelineConfig(_Strict):
+    pipeline: PipelineMeta
+    steps: list[str] = Field(default_factory=lambda: list(DEFAULT_STEPS))
+    sources: list[SourceConfig] = Field(default_factory=list)
+    customers: CustomersConfig | None = None
+    encoder: EncoderConfig = Field(default_factory=EncoderConfig)
+    themes: ThemesConfig = Field(default_factory=ThemesConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    chunk_size: int = Field(default=512, ge=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _known_steps(cls, steps: list[str]) -> list[str]:
+        from enrich.components import registry
+
+        registry.check_order(steps)
+        return steps
+
+    def content_hash(self) -> str:
+        """sha256 (first 16 hex) of the normalised config: the pipeline hash recorded in provenance."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _explain(error: ValidationError, origin: str) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        if item["type"] == "extra_forbidden":
+            lines.append(f"unknown key {where!r}; valid keys here: {_valid_keys(item['loc'])}")
+        else:
+            lines.append(f"{where}: {item['msg']} (got {item.get('input')!r})")
+    return f"invalid pipeline config {origin}:\n  " + "\n  ".join(lines)
+
+
+def _valid_keys(location: tuple) -> str:
+    model: type[BaseModel] = PipelineConfig
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        candidates += [arg for c in candidates for arg in getattr(c, "__args__", ())]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), model)
+    return ", ".join(model.model_fields)
+
+
+def parse_config(data: dict, origin: str = "<dict>") -> PipelineConfig:
+    """Validate a config mapping. Raises ConfigError naming every problem and the valid keys."""
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_explain(error, origin)) from None
+
+
+def load_config(path: str | Path) -> PipelineConfig:
+    """Read and validate a pipeline TOML file.
+
+    Raises:
+        ConfigError: missing file, TOML syntax error, unknown key or bad value.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"pipeline config {path} does not exist")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"pipeline config {path} is not valid TOML: {error}") from None
+    return parse_config(data, str(path))

@@ -1,0 +1,158 @@
+"""A loaded pipeline: its components, built once, run over chunks of feedback; plus the DataFrame API.
+
+Example:
+    >>> import enrich                                                    # doctest: +SKIP
+    >>> pipe = enrich.load("pipelines/reviews.toml")                     # doctest: +SKIP
+    >>> out = pipe.enrich(pd.DataFrame({"text": ["Great app but checkout keeps failing."]}))  # doctest: +SKIP
+    >>> out[["sentiment_label", "sentiment_score", "effort_score", "pain_points"]]           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from enrich.components import registry
+from enrich.components.batch import Batch
+from enrich.components.encode import EmbeddingCache, EncodeStep
+from enrich.config import PipelineConfig, load_config, parse_config
+from enrich.encoder import Encoder
+from enrich.errors import InputError
+from enrich.paths import models_dir
+from enrich.rollup import feedback_rollup
+from enrich.schema import Feedback, Provenance
+from enrich.themes import PCAReducer, Themer, UMAPReducer
+
+
+class Pipeline:
+    """Components resolved from a validated config, each built once and reused for every chunk.
+
+    Args:
+        config: a validated :class:`PipelineConfig`.
+        cache: where embeddings are kept between runs (the profile store); None keeps nothing.
+    """
+
+    def __init__(self, config: PipelineConfig, cache: EmbeddingCache | None = None):
+        self.config = config
+        self.cache = cache
+        self.encoder = Encoder(config.encoder.model_path, config.encoder.batch_size, config.encoder.threads)
+
+    @cached_property
+    def components(self) -> list[tuple[str, Any]]:
+        built = []
+        for name in self.config.steps:
+            spec = registry.get(name)
+            component = spec.factory(self.encoder, self.cache) if spec.factory is EncodeStep else spec.factory()
+            built.append((name, component))
+        return built
+
+    @cached_property
+    def model_refs(self) -> dict[str, str]:
+        """Model name -> ``"<id>@<weights sha256 prefix>"`` for every model this pipeline runs."""
+        from enrich.encoder import file_sha256
+
+        refs = {"encoder": self.encoder.model_ref}
+        for task, files in (("sentiment", ["head"]), ("effort", ["presence", "score"])):
+            if any(name.startswith(f"{task}.") for name in self.config.steps):
+                digest = "".join(file_sha256(models_dir() / task / f"{f}.safetensors")[:6] for f in files)
+                refs[task] = f"enrich/{task}@{digest}"
+        if "segment.v1" in self.config.steps:
+            from enrich.nlp import SPACY_MODEL_ID
+
+            refs["spacy"] = SPACY_MODEL_ID
+        return refs
+
+    def provenance(self, run_id: str) -> Provenance:
+        return Provenance(run_id, self.config.content_hash(), self.model_refs, datetime.now(timezone.utc))
+
+    def run_batch(self, feedback: list[Feedback]) -> Batch:
+        """Run every component over one chunk of feedback."""
+        batch = Batch(feedback=list(feedback))
+        for _, component in self.components:
+            component.set_annotations(batch, component.predict(batch))
+        return batch
+
+    def run_chunks(self, feedback: Iterable[Feedback]) -> Iterator[Batch]:
+        chunk: list[Feedback] = []
+        for record in feedback:
+            chunk.append(record)
+            if len(chunk) >= self.config.chunk_size:
+                yield self.run_batch(chunk)
+                chunk = []
+        if chunk:
+            yield self.run_batch(chunk)
+
+    def themer(self) -> Themer:
+        settings = self.config.themes
+        reducer = (
+            UMAPReducer(random_state=settings.random_state)
+            if settings.reducer == "umap"
+            else PCAReducer(random_state=settings.random_state)
+        )
+        return Themer(
+            reducer=reducer,
+            min_cluster_size=settings.min_cluster_size,
+            reassign_floor=settings.reassign_floor,
+            random_state=settings.random_state,
+        )
+
+    def enrich(self, frame: pd.DataFrame, text_column: str = "text", id_column: str | None = None) -> pd.DataFrame:
+        """Enrich each row of ``frame`` as one review-like feedback.
+
+        Args:
+            frame: any DataFrame with a text column.
+            text_column: the column holding the feedback text.
+            id_column: optional column of row ids (defaults to the row position).
+
+        Returns:
+            A copy of ``frame`` with ``sentiment_label``, ``sentiment_score`` (in [-1, 1]), ``effort_score``
+            (-5..+5 or NaN), ``pain_points`` (list), ``theme_id`` (-1 = unthemed), ``theme_label``, ``language``
+            and ``n_units`` added. Blank or missing texts get no scores, never an error.
+
+        Raises:
+            InputError: ``text_column`` is not in ``frame``.
+        """
+        if text_column not in frame.columns:
+            raise InputError(f"text column {text_column!r} not found; columns present: {', '.join(map(str, frame.columns))}")
+        ids = frame[id_column].astype(str).tolist() if id_column else [str(i) for i in range(len(frame))]
+        now = datetime.now(timezone.utc)
+        texts = ["" if pd.isna(text) else str(text) for text in frame[text_column].tolist()]
+        records = [
+            Feedback(feedback_id=row_id, channel="review", customer_id=None, created_at=now, text=text)
+            for row_id, text in zip(ids, texts)
+        ]
+        batches = list(self.run_chunks(records))
+        units = [unit for batch in batches for unit in batch.units]
+        embeddings = np.vstack([b.embeddings for b in batches if b.embeddings is not None and len(b.embeddings)]) \
+            if units else np.zeros((0, 384), dtype=np.float32)
+        theme_ids, theme_labels = self._themes_for(units, embeddings)
+        rows = feedback_rollup(records, batches, theme_ids, theme_labels)
+        out = frame.copy()
+        for column in rows.columns:
+            out[column] = rows[column].to_numpy()
+        return out
+
+    def _themes_for(self, units: list, embeddings: np.ndarray) -> tuple[list[int], dict[int, str]]:
+        if not self.config.themes.enabled or not units:
+            return [-1] * len(units), {}
+        themer = self.themer().fit(embeddings, [unit.text for unit in units])
+        return themer.labels_.tolist(), {theme.theme_id: theme.label for theme in themer.themes_}
+
+
+def load(config: str | Path | dict | PipelineConfig, cache: EmbeddingCache | None = None) -> Pipeline:
+    """Load a pipeline from a TOML path, a mapping or a config object.
+
+    Raises:
+        ConfigError: the config is invalid (unknown keys are named with the valid ones).
+    """
+    if isinstance(config, PipelineConfig):
+        return Pipeline(config, cache)
+    if isinstance(config, dict):
+        return Pipeline(parse_config(config), cache)
+    return Pipeline(load_config(config), cache)

@@ -1,0 +1,175 @@
+"""The batch job behind ``enrich run PIPELINE.toml``: read -> enrich in chunks -> store -> themes -> traits -> outputs.
+
+Each chunk is written to the store in its own transaction as soon as it is enriched, and every write is
+idempotent, so a re-run over the same input changes nothing and a crashed run can simply be run again
+(already-encoded units come from the embedding cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from enrich.config import PipelineConfig
+from enrich.pipeline import Pipeline
+from enrich.readers import read_customers, read_source, rejects_to_frame
+from enrich.report import ReportContext, write_theme_report
+from enrich.report.summaries import theme_summaries
+from enrich.rollup import unit_rows
+from enrich.schema import Feedback, Reject
+from enrich.store import ProfileStore
+from enrich.themes.corpus import fit_store_themes
+
+
+@dataclass
+class RunSummary:
+    """What a run did; printed by the CLI and stored on the run's row."""
+
+    run_id: str
+    pipeline: str
+    read: int = 0
+    enriched: int = 0
+    rejected: int = 0
+    units: int = 0
+    encoded: int = 0
+    themes: int = 0
+    unthemed_units: int = 0
+    customers: int = 0
+    traits_changed: int = 0
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def new_run_id(pipeline_hash: str) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{hashlib.sha1(pipeline_hash.encode()).hexdigest()[:6]}"
+
+
+def read_inputs(config: PipelineConfig) -> tuple[list[Feedback], list, list[Reject], int]:
+    """Read every source and the customers table. Returns (feedback, customers, rejects, rows read)."""
+    feedback, rejects, rows_read = [], [], 0
+    for source in config.sources:
+        result = read_source(source.kind, source.path, columns=source.columns or None, fmt=source.format)
+        feedback += result.records
+        rejects += result.rejects
+        rows_read += result.rows_read
+    customers = []
+    if config.customers:
+        result = read_customers(config.customers.path, columns=config.customers.columns or None,
+                                fmt=config.customers.format)
+        customers, rejects = result.records, rejects + result.rejects
+    return feedback, customers, rejects, rows_read
+
+
+def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True) -> RunSummary:
+    """Run the batch job described by ``config``.
+
+    Args:
+        config: a validated pipeline config.
+        db: profile store URL or SQLite path; defaults to ``config.output.db``.
+        progress: draw progress bars (on stderr).
+
+    Returns:
+        The run's :class:`RunSummary` (also stored on the run's row in the store).
+    """
+    started = datetime.now(timezone.utc)
+    store = ProfileStore(db or config.output.db)
+    pipeline = Pipeline(config, cache=store)
+    run_id = new_run_id(config.content_hash())
+    summary = RunSummary(run_id=run_id, pipeline=config.pipeline.name)
+    try:
+        feedback, customers, rejects, summary.read = read_inputs(config)
+        store.start_run(run_id, config.pipeline.name, config.content_hash(), pipeline.model_refs)
+        store.upsert_customers(customers)
+        store.write_rejects(rejects, run_id)
+        summary.rejected = sum(1 for r in rejects if r.source != "customers")
+        summary.rejects_by_reason = dict(sorted(_count(r.reason for r in rejects).items()))
+
+        bar = tqdm(total=len(feedback), desc="enrich", unit="feedback", disable=not progress)
+        encode_steps = [c for name, c in pipeline.components if name == "encode.v1"]
+        for batch in pipeline.run_chunks(feedback):
+            store.upsert_feedback(batch.feedback, run_id)
+            store.upsert_units(unit_rows(batch), feedback_keys=[fb.key for fb in batch.feedback])
+            summary.enriched += len(batch.feedback)
+            summary.units += len(batch.units)
+            summary.encoded += sum(step.last_encoded for step in encode_steps)
+            bar.update(len(batch.feedback))
+        bar.close()
+
+        if config.themes.enabled:
+            fit = fit_store_themes(store, pipeline.themer(), pipeline.encoder.weights_hash, run_id)
+            summary.themes, summary.unthemed_units = fit.n_themes, fit.n_unthemed
+        summary.traits_changed = store.refresh_traits(pipeline.provenance(run_id))
+        summary.customers = store.counts().get("customers", 0)
+        summary.outputs = write_outputs(store, config, summary, rejects)
+    finally:
+        summary.seconds = round((datetime.now(timezone.utc) - started).total_seconds(), 2)
+        if summary.read or summary.enriched:
+            store.finish_run(run_id, summary.as_dict())
+        store.dispose()
+    return summary
+
+
+def write_outputs(store: ProfileStore, config: PipelineConfig, summary: RunSummary, rejects: list[Reject]) -> dict:
+    """Profiles export, rejects file and theme report, as the config asks."""
+    outputs = {"db": str(store.url)}
+    out = config.output
+    if out.profiles:
+        outputs["profiles"] = str(store.export_profiles(out.profiles))
+    if out.rejects:
+        Path(out.rejects).parent.mkdir(parents=True, exist_ok=True)
+        rejects_to_frame(rejects).to_csv(out.rejects, index=False)
+        outputs["rejects"] = str(out.rejects)
+    if out.report:
+        outputs["report"] = str(write_report(store, out.report, summary.run_id, config.pipeline.name))
+    return outputs
+
+
+def write_report(store: ProfileStore, path: str | Path, run_id: str, pipeline: str) -> Path:
+    """Render the theme report from what the store holds now."""
+    units, feedback = store.units_frame(), store.feedback_frame()
+    summaries = theme_summaries(store.themes_frame(), units, feedback)
+    customer_units = units[units["speaker"] == "customer"] if len(units) else units
+    counts = {
+        "feedback": len(feedback),
+        "units": len(customer_units),
+        "unthemed_units": int(customer_units["theme_id"].isna().sum()) if len(units) else 0,
+        "customers": store.counts().get("customers", 0),
+        "rejected": store.counts().get("rejects", 0),
+    }
+    notes = _model_notes()
+    context = ReportContext(
+        title="Customer feedback themes", run_id=run_id, pipeline=pipeline,
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), counts=counts, model_notes=notes,
+    )
+    return write_theme_report(summaries, context, path)
+
+
+def _model_notes() -> dict[str, str]:
+    import json
+
+    from enrich.paths import models_dir
+
+    notes = {}
+    for task, dataset, metric in (("sentiment", "airline_tweets", "macro_f1"),
+                                  ("effort", "effort_seed_test", "spearman_labelled")):
+        path = models_dir() / task / "metrics.json"
+        if path.exists():
+            value = json.loads(path.read_text())[dataset]["head"][metric]
+            notes[task] = f"trained head on all-MiniLM-L6-v2; held-out {metric} {value:.3f} on {dataset} (models/{task}/card.md)"
+    return notes
+
+
+def _count(items) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
