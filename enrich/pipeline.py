@@ -102,13 +102,15 @@ class Pipeline:
             random_state=settings.random_state,
         )
 
-    def enrich(self, frame: pd.DataFrame, text_column: str = "text", id_column: str | None = None) -> pd.DataFrame:
+    def enrich(
+        self, frame: pd.DataFrame, text_column: str = "text", progress: bool = False
+    ) -> pd.DataFrame:
         """Enrich each row of ``frame`` as one review-like feedback.
 
         Args:
             frame: any DataFrame with a text column.
             text_column: the column holding the feedback text.
-            id_column: optional column of row ids (defaults to the row position).
+            progress: draw a progress bar on stderr.
 
         Returns:
             A copy of ``frame`` with ``sentiment_label``, ``sentiment_score`` (in [-1, 1]), ``effort_score``
@@ -120,14 +122,19 @@ class Pipeline:
         """
         if text_column not in frame.columns:
             raise InputError(f"text column {text_column!r} not found; columns present: {', '.join(map(str, frame.columns))}")
-        ids = frame[id_column].astype(str).tolist() if id_column else [str(i) for i in range(len(frame))]
         now = datetime.now(timezone.utc)
         texts = ["" if pd.isna(text) else str(text) for text in frame[text_column].tolist()]
         records = [
-            Feedback(feedback_id=row_id, channel="review", customer_id=None, created_at=now, text=text)
-            for row_id, text in zip(ids, texts)
+            Feedback(feedback_id=str(position), channel="review", customer_id=None, created_at=now, text=text)
+            for position, text in enumerate(texts)
         ]
-        batches = list(self.run_chunks(records))
+        from tqdm.auto import tqdm
+
+        batches = []
+        with tqdm(total=len(records), desc="enrich", unit="row", disable=not progress) as bar:
+            for batch in self.run_chunks(records):
+                batches.append(batch)
+                bar.update(len(batch.feedback))
         units = [unit for batch in batches for unit in batch.units]
         embeddings = np.vstack([b.embeddings for b in batches if b.embeddings is not None and len(b.embeddings)]) \
             if units else np.zeros((0, 384), dtype=np.float32)
