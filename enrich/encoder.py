@@ -81,6 +81,7 @@ class Encoder:
         torch = require("torch")
         torch.set_num_threads(self.threads or max(1, len(os.sched_getaffinity(0))))
         sentence_transformers = require("sentence_transformers")
+        require("transformers").logging.disable_progress_bar()  # a bar per weight load is noise in batch logs
         return sentence_transformers.SentenceTransformer(str(self._path), device="cpu")
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:

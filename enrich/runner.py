@@ -106,7 +106,10 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
 
         if config.themes.enabled:
             fit = fit_store_themes(store, pipeline.themer(), pipeline.encoder.weights_hash, run_id)
-            summary.themes, summary.unthemed_units = fit.n_themes, fit.n_unthemed
+            summary.themes = fit.n_themes
+        units = store.units_frame()
+        customer_units = units[units["speaker"] == "customer"]
+        summary.unthemed_units = int(customer_units["theme_id"].isna().sum())
         summary.traits_changed = store.refresh_traits(pipeline.provenance(run_id))
         summary.customers = store.counts().get("customers", 0)
         summary.outputs = write_outputs(store, config, summary, rejects)
