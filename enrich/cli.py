@@ -96,21 +96,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from enrich.training import effort, sentiment
+    from enrich.training.tasks import task_module
 
-    trainer = {"sentiment": sentiment.train, "effort": effort.train}[args.task]
-    trainer()
+    task_module(args.task).train()
     print(f"trained {args.task}; card: models/{args.task}/card.md")
     return cmd_eval(argparse.Namespace(task=args.task))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from enrich.training import effort, sentiment
     from enrich.training.model_card import metrics_table
+    from enrich.training.tasks import TASKS, task_module
 
-    tasks = [args.task] if args.task else ["sentiment", "effort"]
+    tasks = [args.task] if args.task else list(TASKS)
     for task in tasks:
-        results = {"sentiment": sentiment.evaluate, "effort": effort.evaluate}[task]()
+        results = task_module(task).evaluate()
         print(f"\n## {task}\n\n{metrics_table(results)}")
     return 0
 
@@ -161,11 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("train", help="train a head on real labelled data and write its model card")
-    p.add_argument("task", choices=["sentiment", "effort"])
+    p.add_argument("task", help="a task from enrich.training.tasks.TASKS, e.g. sentiment, effort")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("eval", help="held-out metrics of the trained heads beside baselines")
-    p.add_argument("task", nargs="?", choices=["sentiment", "effort"])
+    p.add_argument("task", nargs="?", help="one task (default: every task)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("components", help="list registered pipeline components")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from enrich.components import registry
 from enrich.components.batch import Batch
-from enrich.components.encode import EmbeddingCache, EncodeStep
+from enrich.components.encode import EmbeddingCache
 from enrich.config import PipelineConfig, load_config, parse_config
 from enrich.encoder import Encoder
 from enrich.errors import InputError
@@ -45,11 +45,15 @@ class Pipeline:
 
     @cached_property
     def components(self) -> list[tuple[str, Any]]:
+        import inspect
+
+        shared = {"encoder": self.encoder, "cache": self.cache}
         built = []
         for name in self.config.steps:
-            spec = registry.get(name)
-            component = spec.factory(self.encoder, self.cache) if spec.factory is EncodeStep else spec.factory()
-            built.append((name, component))
+            factory = registry.get(name).factory
+            # A component receives the shared encoder (and embedding cache) by asking for them in __init__.
+            wanted = inspect.signature(factory).parameters
+            built.append((name, factory(**{key: value for key, value in shared.items() if key in wanted})))
         return built
 
     @cached_property

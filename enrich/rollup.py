@@ -46,6 +46,27 @@ def unit_rows(batch: Batch, theme_ids: list[int] | None = None) -> list[dict[str
     return rows
 
 
+def feedback_rows(batch: Batch) -> list[dict[str, Any]]:
+    """Feedback-level enrichments of a batch, in the profile store's ``feedback_enrichments`` shape."""
+    per_key: dict[str, list[tuple[dict[str, Any], int]]] = {}
+    for row in unit_rows(batch):
+        per_key.setdefault(row["feedback_key"], []).append((row, -1))
+    actionability = batch.feedback_annotations.get("actionability", {})
+    rows = []
+    for record in batch.feedback:
+        rolled = _rollup_one(per_key.get(record.key, []), {})
+        rows.append({
+            "feedback_key": record.key,
+            "sentiment_label": rolled["sentiment_label"],
+            "sentiment_score": None if np.isnan(rolled["sentiment_score"]) else rolled["sentiment_score"],
+            "effort_score": None if np.isnan(rolled["effort_score"]) else rolled["effort_score"],
+            "actionability": actionability.get(record.key),
+            "language": rolled["language"],
+            "n_units": rolled["n_units"],
+        })
+    return rows
+
+
 def feedback_rollup(
     records: list[Feedback], batches: list[Batch], theme_ids: list[int], theme_labels: dict[int, str]
 ) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from enrich.pipeline import Pipeline
 from enrich.readers import read_customers, read_source, rejects_to_frame
 from enrich.report import ReportContext, write_theme_report
 from enrich.report.summaries import theme_summaries
-from enrich.rollup import unit_rows
+from enrich.rollup import feedback_rows, unit_rows
 from enrich.schema import Feedback, Reject
 from enrich.store import ProfileStore
 from enrich.themes.corpus import fit_store_themes
@@ -98,6 +98,7 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
         for batch in pipeline.run_chunks(feedback):
             store.upsert_feedback(batch.feedback, run_id)
             store.upsert_units(unit_rows(batch), feedback_keys=[fb.key for fb in batch.feedback])
+            store.upsert_feedback_enrichments(feedback_rows(batch))
             summary.enriched += len(batch.feedback)
             summary.units += len(batch.units)
             summary.encoded += sum(step.last_encoded for step in encode_steps)

@@ -166,6 +166,23 @@ def test_components_language_flags_non_english(text: str, language: str):
     assert batch.annotations["language"] == [language]
 
 
+def test_components_language_keeps_english_that_shares_words_with_other_languages():
+    # English sentences from the sample corpora. "as", "a", "e" and "no" are also Portuguese/Spanish function words;
+    # flagging these as foreign silently drops their sentiment and effort.
+    english = [
+        "Since they switched couriers everything takes twice as long.",
+        "Bought a second one as a gift.",
+        "Great e-reader, lovely screen.",
+        "No delivery, no update, no email, just a date that quietly changed.",
+        "No real complaints, nothing amazing either.",
+        "Fantastic service as always: charged twice, delivered never.",
+    ]
+
+    flagged = {text: detect_language(text) for text in english if detect_language(text) != "en"}
+
+    assert flagged == {}
+
+
 def test_components_non_english_and_agent_units_are_not_scored(steps):
     units = [
         Unit("review:r1", 0, "El envío llegó tarde y la caja estaba rota por todos lados."),

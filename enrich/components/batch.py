@@ -19,12 +19,15 @@ class Batch:
         units: scored pieces of those records, set by ``segment.v1``.
         embeddings: float32 (len(units), 384), row i belongs to units[i]; set by ``encode.v1``.
         annotations: per-unit columns by name (``sentiment_label``, ``effort_score``, ...), each a list aligned with units.
+        feedback_annotations: per-feedback values by name, each a dict from ``Feedback.key`` to the value
+            (e.g. ``actionability``).
     """
 
     feedback: list[Feedback]
     units: list[Unit] = field(default_factory=list)
     embeddings: np.ndarray | None = None
     annotations: dict[str, list[Any]] = field(default_factory=dict)
+    feedback_annotations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def column(self, name: str, default: Any = None) -> list[Any]:
         """An annotation column, or ``default`` for every unit when no component set it."""

@@ -46,3 +46,4 @@ class Segmenter:
         batch.units = units
         batch.embeddings = None
         batch.annotations = {}
+        batch.feedback_annotations = {}

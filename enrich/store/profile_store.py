@@ -215,6 +215,24 @@ class ProfileStore:
             out["sentiment_probs"] = to_json_value(dict(out["sentiment_probs"]))
         return out
 
+    def upsert_feedback_enrichments(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Feedback-level enrichments (one dict per feedback, keys as the ``feedback_enrichments`` columns);
+        rows are rewritten only where a value changed."""
+        columns = [c.name for c in t.feedback_enrichments.columns]
+        clean = []
+        for row in rows:
+            unknown = sorted(set(row) - set(columns))
+            if unknown:
+                raise StoreError(f"unknown feedback enrichment keys {unknown}; columns are {columns}")
+            data = {name: row.get(name) for name in columns}
+            for key in ("sentiment_score", "effort_score"):
+                data[key] = clean_float(data[key])
+            data["n_units"] = int(data["n_units"] or 0)
+            clean.append(data)
+        updatable = [name for name in columns if name != "feedback_key"]
+        with self._write() as conn:
+            upsert(conn, t.feedback_enrichments, clean, ["feedback_key"], update=updatable)
+
     def set_unit_themes(self, theme_by_unit: Mapping[str, int | None]) -> int:
         """Set each unit's ``theme_id`` (None = unthemed); only rows whose theme changed are written.
 
@@ -397,6 +415,8 @@ class ProfileStore:
         keys = select(t.feedback.c.feedback_key).where(t.feedback.c.customer_id == customer_id)
         statements = {
             "units": delete(t.units).where(t.units.c.feedback_key.in_(keys.scalar_subquery())),
+            "feedback_enrichments": delete(t.feedback_enrichments).where(
+                t.feedback_enrichments.c.feedback_key.in_(keys.scalar_subquery())),
             "feedback": delete(t.feedback).where(t.feedback.c.customer_id == customer_id),
             "traits": delete(t.traits).where(t.traits.c.customer_id == customer_id),
             "trait_history": delete(t.trait_history).where(t.trait_history.c.customer_id == customer_id),
@@ -410,6 +430,10 @@ class ProfileStore:
     def feedback_frame(self) -> pd.DataFrame:
         """All feedback, by key; ``created_at`` in UTC."""
         return self._frame(t.feedback, [t.feedback.c.feedback_key])
+
+    def feedback_enrichments_frame(self) -> pd.DataFrame:
+        """Feedback-level enrichments (rolled up from units), by key."""
+        return self._frame(t.feedback_enrichments, [t.feedback_enrichments.c.feedback_key])
 
     def units_frame(self) -> pd.DataFrame:
         """All units, by feedback key then index."""

@@ -169,6 +169,18 @@ units = Table(
     Column("language", String(16), nullable=True),
 )
 
+feedback_enrichments = Table(
+    "feedback_enrichments",
+    metadata,
+    Column("feedback_key", String(256), primary_key=True),
+    Column("sentiment_label", String(16), nullable=True),
+    Column("sentiment_score", Float, nullable=True),  # in [-1, 1], rolled up from the units (enrich.rollup)
+    Column("effort_score", Float, nullable=True),  # in [-5, 5]; NULL when no unit speaks of effort
+    Column("actionability", String(32), nullable=True),  # response_needed | suggestion | praise | not_meaningful
+    Column("language", String(16), nullable=True),
+    Column("n_units", Integer, nullable=False),
+)
+
 themes = Table(
     "themes",
     metadata,
