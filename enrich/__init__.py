@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 __all__ = ["load", "analyze", "Pipeline", "TextResult", "__version__"]
 
 if TYPE_CHECKING:
-    from enrich.analyze import TextResult, analyze
+    from enrich.analysis import TextResult, analyze
     from enrich.pipeline import Pipeline, load
 
 
@@ -26,7 +26,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(pipeline, name)
     if name in ("analyze", "TextResult"):
-        from enrich import analyze as analyze_module
+        from enrich import analysis
 
-        return getattr(analyze_module, name)
+        return getattr(analysis, name)
     raise AttributeError(f"module 'enrich' has no attribute {name!r}")

@@ -44,7 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from enrich.analyze import DEFAULT_ANALYZE_CONFIG, analyze_file
+    from enrich.analysis import DEFAULT_ANALYZE_CONFIG, analyze_file
     from enrich.pipeline import load
 
     pipeline = load(args.pipeline) if args.pipeline else load(DEFAULT_ANALYZE_CONFIG)
