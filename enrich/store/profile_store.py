@@ -20,8 +20,10 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, select, updat
 from enrich.errors import StoreError
 from enrich.schema import Customer, Feedback, Provenance, Reject
 from enrich.store import tables as t
+from enrich.store import profile_tables as _profile_tables  # noqa: F401 - registers its tables on metadata
 from enrich.store._sql import (
     WRITE_OPTION,
+    add_missing_columns,
     chunks,
     clean_float,
     clean_int,
@@ -31,8 +33,11 @@ from enrich.store._sql import (
     to_json_value,
     upsert,
 )
-from enrich.store.profiles import build_profiles_frame, write_profiles
-from enrich.store.traits import TRAITS, TraitValues, check_declared, compute_traits
+from enrich.store.erasure import forget_customer
+from enrich.store.profile_layer import ProfileLayer, parse_instant
+from enrich.store.profiles import build_profiles_frame
+from enrich.store.trait_writer import write_trait_values
+from enrich.store.traits import TRAITS, TraitValues, compute_traits
 
 __all__ = ["ProfileStore", "content_hash"]
 
@@ -58,7 +63,7 @@ def _vector_bytes(vector: Any, what: str) -> bytes:
     return array.tobytes()
 
 
-class ProfileStore:
+class ProfileStore(ProfileLayer):
     """Persist enrich's outputs and serve them back as pandas frames and profile files.
 
     Args:
@@ -82,7 +87,7 @@ class ProfileStore:
         ...                      "sentiment_label": "negative", "sentiment_score": -0.8,
         ...                      "pain_points": ["login"]}])
         >>> store.refresh_traits(Provenance("run-1", "p-hash", {"encoder": "all-MiniLM-L6-v2@ab12"}, at))
-        8
+        15
         >>> store.refresh_traits(Provenance("run-1", "p-hash", {"encoder": "all-MiniLM-L6-v2@ab12"}, at))
         0
         >>> profile = store.profiles_frame().iloc[0]
@@ -94,7 +99,9 @@ class ProfileStore:
     def __init__(self, url_or_path: str | Path) -> None:
         self._engine = make_engine(url_or_path)
         self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
-        t.metadata.create_all(self._engine)
+        with self._write() as conn:  # under the write lock: two runs starting at once never race on DDL
+            t.metadata.create_all(conn)
+            add_missing_columns(conn, t.metadata)
 
     @property
     def url(self) -> str:
@@ -324,17 +331,27 @@ class ProfileStore:
 
     # -- traits ----------------------------------------------------------------------------------------
 
-    def refresh_traits(self, provenance: Provenance, customer_ids: Sequence[str] | None = None) -> int:
+    def refresh_traits(self, provenance: Provenance, customer_ids: Sequence[str] | None = None,
+                       as_of: datetime | str | None = None) -> int:
         """Recompute the computed ``cx.*`` traits of those customers (default all) from stored feedback and units.
 
         Only changed values are written, each change appending a ``trait_history`` row with the previous
         value; a customer left with no feedback loses those traits (history ``change="removed"``).
 
+        Args:
+            provenance: Stamped on every written value.
+            customer_ids: Customers to recompute; None for every customer.
+            as_of: Where windows end (a datetime or ISO date, a bare date meaning its end); default the
+                latest feedback in the store, so the same data always gives the same traits.
+
         Returns:
             How many trait values were added, changed or removed: 0 when re-run on the same data.
         """
+        end = parse_instant(as_of) or self.latest_feedback_at()
         feedback_cols = [t.feedback.c[name] for name in ("feedback_key", "customer_id", "channel", "created_at",
-                                                         "nps")]
+                                                         "nps")] + [t.feedback_enrichments.c.actionability]
+        feedback_join = t.feedback.join(t.feedback_enrichments, t.feedback.c.feedback_key
+                                        == t.feedback_enrichments.c.feedback_key, isouter=True)
         with self._write() as conn:
             if customer_ids is None:
                 known = conn.execute(select(t.feedback.c.customer_id).where(t.feedback.c.customer_id.is_not(None))
@@ -342,16 +359,20 @@ class ProfileStore:
                 scope = sorted(set(known))
             else:
                 scope = sorted(set(customer_ids))
-            fb_rows = select_in(conn, select(*feedback_cols), t.feedback.c.customer_id, scope)
+            fb_rows = select_in(conn, select(*feedback_cols).select_from(feedback_join), t.feedback.c.customer_id,
+                                scope)
             fb = pd.DataFrame([tuple(row) for row in fb_rows], columns=[c.name for c in feedback_cols])
             units = t.units.join(t.feedback, t.units.c.feedback_key == t.feedback.c.feedback_key)
             unit_cols = [t.units.c[name] for name in ("unit_id", "feedback_key", "idx", "speaker", "sentiment_score",
                                                       "effort_score", "pain_points", "theme_id")]
             unit_rows = select_in(conn, select(*unit_cols).select_from(units), t.feedback.c.customer_id, scope)
             us = pd.DataFrame([tuple(row) for row in unit_rows], columns=[c.name for c in unit_cols])
-            values = compute_traits(fb, us, as_of=provenance.computed_at)
+            values = compute_traits(fb, us, as_of=end)
             computed = [name for name, spec in TRAITS.items() if spec.compute is not None]
-            return self._write_traits(conn, values, provenance, remove={cid: computed for cid in scope})
+            changed = write_trait_values(conn, t.traits, t.trait_history, "customer_id", values, provenance,
+                                         remove={cid: computed for cid in scope}, as_of=end)
+        self.set_state("traits_as_of", None if end is None else end.isoformat())
+        return changed
 
     def write_traits(self, values: TraitValues, provenance: Provenance) -> int:
         """Write trait values computed elsewhere (``{customer_id: {name: (value, n_units)}}``).
@@ -363,67 +384,18 @@ class ProfileStore:
             StoreError: A name is not a declared trait.
         """
         with self._write() as conn:
-            return self._write_traits(conn, values, provenance, remove={})
-
-    def _write_traits(self, conn: Connection, values: TraitValues, provenance: Provenance,
-                      remove: Mapping[str, Sequence[str]]) -> int:
-        check_declared({name for traits in values.values() for name in traits})
-        customers = sorted(set(values) | set(remove))
-        stored = {(row.customer_id, row.name): row for row in select_in(
-            conn, select(t.traits.c.customer_id, t.traits.c.name, t.traits.c.value, t.traits.c.n_units),
-            t.traits.c.customer_id, customers)}
-        stamp = {"run_id": provenance.run_id, "pipeline_hash": provenance.pipeline_hash,
-                 "models": to_json_value(dict(provenance.models)), "computed_at": provenance.computed_at}
-        trait_rows: list[dict[str, Any]] = []
-        history: list[dict[str, Any]] = []
-        removed: list[tuple[str, str]] = []
-        for customer_id in customers:
-            new = values.get(customer_id, {})
-            for name, (value, n_units) in sorted(new.items()):
-                value = to_json_value(value)
-                old = stored.get((customer_id, name))
-                changed = old is None or dumps(old.value) != dumps(value)
-                recounted = old is not None and old.n_units != n_units  # refreshes the row, not the history
-                if changed or recounted:
-                    trait_rows.append({"customer_id": customer_id, "name": name, "value": value,
-                                       "n_units": int(n_units), **stamp})
-                if changed:
-                    history.append({"customer_id": customer_id, "name": name, "value": value,
-                                    "previous": None if old is None else old.value,
-                                    "change": "new" if old is None else "changed", **stamp})
-            for name in sorted(set(remove.get(customer_id, ())) - set(new)):
-                old = stored.get((customer_id, name))
-                if old is not None:
-                    removed.append((customer_id, name))
-                    history.append({"customer_id": customer_id, "name": name, "value": None,
-                                    "previous": old.value, "change": "removed", **stamp})
-        upsert(conn, t.traits, trait_rows, ["customer_id", "name"])
-        for customer_id, name in removed:
-            conn.execute(delete(t.traits).where(t.traits.c.customer_id == customer_id, t.traits.c.name == name))
-        for chunk in chunks(history):
-            conn.execute(t.trait_history.insert(), list(chunk))
-        return len(history)
+            return write_trait_values(conn, t.traits, t.trait_history, "customer_id", values, provenance,
+                                      remove={})
 
     def forget_customer(self, customer_id: str) -> dict[str, int]:
-        """Erase a customer's feedback text, unit enrichments, traits, trait history and customer row.
-
-        Rejects and the embedding cache hold no customer id and are kept; runs and themes are corpus-level.
+        """Erase a customer's text and everything derived from it (see :mod:`enrich.store.erasure`).
 
         Returns:
-            Rows deleted per table, e.g. ``{"units": 3, "feedback": 1, ...}``; all zeros for an unknown id.
+            Rows deleted per table (``themes``: rewritten without the customer's quotes and units);
+            all zeros for an unknown id.
         """
-        keys = select(t.feedback.c.feedback_key).where(t.feedback.c.customer_id == customer_id)
-        statements = {
-            "units": delete(t.units).where(t.units.c.feedback_key.in_(keys.scalar_subquery())),
-            "feedback_enrichments": delete(t.feedback_enrichments).where(
-                t.feedback_enrichments.c.feedback_key.in_(keys.scalar_subquery())),
-            "feedback": delete(t.feedback).where(t.feedback.c.customer_id == customer_id),
-            "traits": delete(t.traits).where(t.traits.c.customer_id == customer_id),
-            "trait_history": delete(t.trait_history).where(t.trait_history.c.customer_id == customer_id),
-            "customers": delete(t.customers).where(t.customers.c.customer_id == customer_id),
-        }
         with self._write() as conn:
-            return {name: conn.execute(stmt).rowcount for name, stmt in statements.items()}
+            return forget_customer(conn, customer_id)
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -443,6 +415,37 @@ class ProfileStore:
         """All themes, retired ones included, by id; ``centroid`` holds float32 bytes."""
         return self._frame(t.themes, [t.themes.c.theme_id])
 
+    def theme_events_frame(self) -> pd.DataFrame:
+        """Theme lineage events (``ThemeRegistry``), oldest first."""
+        return self._frame(t.theme_events, [t.theme_events.c.id])
+
+    def theme_groups_frame(self) -> pd.DataFrame:
+        """The top level of the theme hierarchy from the last theme fit, by id."""
+        return self._frame(t.theme_groups, [t.theme_groups.c.group_id])
+
+    def record_theme_lineage(self, events: Sequence[Mapping[str, Any]], groups: Sequence[Mapping[str, Any]],
+                             run_id: str) -> None:
+        """Append theme lineage ``events`` and make ``groups`` the top-level themes, in one transaction.
+
+        Re-running a run id replaces that run's events rather than duplicating them.
+        """
+        now = datetime.now(timezone.utc)
+        event_rows = [{"run_id": run_id, "related": to_json_value(list(e.get("related") or [])),
+                       "emerging": int(bool(e.get("emerging"))), "computed_at": now,
+                       **{k: e.get(k) for k in ("event", "theme_id", "similarity", "size", "previous_size")}}
+                      for e in events]
+        group_rows = [{"group_id": int(g["group_id"]), "label": str(g["label"]), "size": int(g["size"]),
+                       "key_phrases": to_json_value(list(g.get("key_phrases") or [])),
+                       "children": to_json_value([int(c) for c in g.get("children") or []]),
+                       "quotes": to_json_value(list(g.get("quotes") or [])), "run_id": run_id} for g in groups]
+        with self._write() as conn:
+            conn.execute(delete(t.theme_events).where(t.theme_events.c.run_id == run_id))
+            if event_rows:
+                conn.execute(t.theme_events.insert(), event_rows)
+            conn.execute(delete(t.theme_groups))
+            if group_rows:
+                conn.execute(t.theme_groups.insert(), group_rows)
+
     def rejects_frame(self) -> pd.DataFrame:
         """All rejects, by file, line and reason."""
         return self._frame(t.rejects, [t.rejects.c.file, t.rejects.c.line, t.rejects.c.reason])
@@ -461,15 +464,6 @@ class ProfileStore:
             customers = [row._asdict() for row in conn.execute(select(t.customers))]
             traits = [row._asdict() for row in conn.execute(select(t.traits))]
         return build_profiles_frame(customers, traits, nested_as_json=nested_as_json)
-
-    def export_profiles(self, path: str | Path) -> Path:
-        """Write the profiles to ``path`` as .parquet, .csv or .jsonl (by suffix) and return the path.
-
-        Raises:
-            StoreError: The suffix names no supported format.
-        """
-        nested_as_json = Path(path).suffix.lower() != ".jsonl"
-        return write_profiles(self.profiles_frame(nested_as_json=nested_as_json), path)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, by table name."""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from enrich.errors import StoreError
 from enrich.store._sql import dumps
-from enrich.store.traits import TRAITS
+from enrich.store.traits import TRAITS, TraitSpec
 
 __all__ = ["CUSTOMER_COLUMNS", "EXPORT_FORMATS", "PROVENANCE_COLUMN", "build_profiles_frame", "write_profiles"]
 
@@ -21,7 +21,7 @@ CUSTOMER_COLUMNS = ("customer_id", "name", "value_tier", "country", "signup_date
 PROVENANCE_COLUMN = "cx._provenance"
 EXPORT_FORMATS: dict[str, Literal["parquet", "csv", "jsonl"]] = {
     ".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
-_DTYPES = {"int": "Int64", "float": "Float64"}
+_DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean"}
 
 
 def _iso(value: datetime) -> str:
@@ -33,6 +33,7 @@ def build_profiles_frame(
     customer_rows: Sequence[Mapping[str, Any]],
     trait_rows: Sequence[Mapping[str, Any]],
     nested_as_json: bool = True,
+    registry: Mapping[str, TraitSpec] | None = None,
 ) -> pd.DataFrame:
     """One row per customer: customer columns, one column per declared trait, then ``cx._provenance``.
 
@@ -43,6 +44,7 @@ def build_profiles_frame(
         customer_rows: Rows of the customers table.
         trait_rows: Rows of the traits table.
         nested_as_json: Lists and dicts as JSON strings (flat files) rather than Python objects.
+        registry: The declared traits that become columns (default the customer :data:`TRAITS`).
 
     Returns:
         A frame sorted by ``customer_id``. ``cx._provenance`` is JSON with the ``run_id``,
@@ -66,13 +68,15 @@ def build_profiles_frame(
             latest[customer_id] = row
     for customer_id, row in latest.items():
         provenance = {"run_id": row["run_id"], "pipeline_hash": row["pipeline_hash"], "models": row["models"],
-                      "computed_at": _iso(row["computed_at"]), "n_units": n_units[customer_id]}
+                      "computed_at": _iso(row["computed_at"]), "n_units": n_units[customer_id],
+                      "as_of": None if pd.isna(row.get("as_of")) else _iso(row["as_of"])}
         profiles[customer_id][PROVENANCE_COLUMN] = dumps(provenance) if nested_as_json else provenance
 
-    columns = [*CUSTOMER_COLUMNS, *TRAITS, PROVENANCE_COLUMN]
+    declared = TRAITS if registry is None else registry
+    columns = [*CUSTOMER_COLUMNS, *declared, PROVENANCE_COLUMN]
     records = [profiles[customer_id] for customer_id in sorted(profiles)]
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
-    for name, spec in TRAITS.items():
+    for name, spec in declared.items():
         if spec.type in _DTYPES:
             frame[name] = frame[name].astype(_DTYPES[spec.type])
         elif spec.type == "list" or frame[name].isna().all():

@@ -55,6 +55,8 @@ __all__ = [
     "metadata",
     "rejects",
     "runs",
+    "theme_events",
+    "theme_groups",
     "themes",
     "trait_history",
     "traits",
@@ -197,6 +199,33 @@ themes = Table(
     Column("status", String(16), nullable=False),  # "active" | "retired" | lineage states set by ThemeRegistry
 )
 
+theme_events = Table(  # lineage written by enrich.themes.registry.ThemeRegistry, one row per event, append-only
+    "theme_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(128), nullable=False, index=True),
+    Column("event", String(16), nullable=False),  # "new" | "grown" | "merged" | "split" | "retired"
+    Column("theme_id", Integer, nullable=False, index=True),
+    Column("related", JSONValue, nullable=False),  # list[int]: split from / merged into
+    Column("similarity", Float, nullable=True),  # cosine of the centroids behind the decision
+    Column("size", Integer, nullable=True),  # units in the theme after the run
+    Column("previous_size", Integer, nullable=True),  # units in the theme before the run
+    Column("emerging", Integer, nullable=False, default=0),  # 1: a new theme on a refit over known themes
+    Column("computed_at", UTCDateTime, nullable=False),
+)
+
+theme_groups = Table(  # the top level of the theme hierarchy, rebuilt by each theme fit
+    "theme_groups",
+    metadata,
+    Column("group_id", Integer, primary_key=True, autoincrement=False),
+    Column("label", Text, nullable=False),
+    Column("key_phrases", JSONValue, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("children", JSONValue, nullable=False),  # list[int]: the themes.theme_id it groups
+    Column("quotes", JSONValue, nullable=False),
+    Column("run_id", String(128), nullable=False),
+)
+
 rejects = Table(
     "rejects",
     metadata,
@@ -231,6 +260,7 @@ traits = Table(
     Column("pipeline_hash", String(128), nullable=False),
     Column("models", JSONValue, nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
+    Column("as_of", UTCDateTime, nullable=True),  # the date the trait's windows end at
     PrimaryKeyConstraint("customer_id", "name"),
 )
 
@@ -246,5 +276,5 @@ trait_history = Table(
     Column("run_id", String(128), nullable=False),
     Column("pipeline_hash", String(128), nullable=False),
     Column("models", JSONValue, nullable=False),
-    Column("computed_at", UTCDateTime, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),    Column("as_of", UTCDateTime, nullable=True),
 )

@@ -45,14 +45,24 @@ __all__ = [
     "declare_trait",
 ]
 
-TraitType = Literal["int", "float", "str", "datetime", "list"]
-MergeRule = Literal["count", "mean", "top_k", "share", "union", "most_recent"]
+TraitType = Literal["int", "float", "bool", "str", "datetime", "list"]
+MergeRule = Literal["count", "sum", "mean", "slope", "top_k", "share", "union", "most_recent", "rule"]
 TraitValues = dict[str, dict[str, tuple[Any, int]]]
 """``{customer_id: {trait_name: (value, n_units)}}``; ``n_units`` counts the records the value came from."""
 
 FEEDBACK_COLUMNS = ("feedback_key", "customer_id", "channel", "created_at", "nps")
+OPTIONAL_FEEDBACK_COLUMNS = ("actionability",)
 UNIT_COLUMNS = ("feedback_key", "sentiment_score", "effort_score", "pain_points", "theme_id")
 TOP_PAIN_POINTS = 5
+WINDOW_90D = timedelta(days=90)
+
+# The documented cx.at_risk rule: a customer is at risk when at least AT_RISK_MIN_REASONS of these hold over
+# the 90-day window: mean sentiment <= NEGATIVE_SENTIMENT, mean effort <= HIGH_EFFORT (the effort scale runs
+# from -5, extreme effort, to +5, effortless, so high effort is low scores), and at least one
+# feedback whose actionability is "response_needed" (a complaint or question still waiting for an answer).
+NEGATIVE_SENTIMENT = -0.3
+HIGH_EFFORT = -2.0
+AT_RISK_MIN_REASONS = 2
 
 # compute(feedback_rows, unit_rows) -> (value, n_units); rows are dicts sorted by time then key.
 ComputeFn = Callable[[list[dict[str, Any]], list[dict[str, Any]]], tuple[Any, int]]
@@ -101,16 +111,17 @@ def declare_trait(spec: TraitSpec) -> TraitSpec:
     return spec
 
 
-def check_declared(names: Iterable[str]) -> None:
-    """Raise unless every name is a declared trait.
+def check_declared(names: Iterable[str], registry: dict[str, TraitSpec] | None = None) -> None:
+    """Raise unless every name is a declared trait (of ``registry``, default the customer :data:`TRAITS`).
 
     Raises:
         StoreError: Naming the undeclared traits and listing the declared ones.
     """
-    unknown = sorted({name for name in names if name not in TRAITS})
+    declared = TRAITS if registry is None else registry
+    unknown = sorted({name for name in names if name not in declared})
     if unknown:
         raise StoreError(
-            f"undeclared trait(s) {', '.join(map(repr, unknown))}; declared traits: {', '.join(TRAITS)} "
+            f"undeclared trait(s) {', '.join(map(repr, unknown))}; declared traits: {', '.join(declared)} "
             "(declare new ones with enrich.store.traits.declare_trait)"
         )
 
@@ -179,6 +190,74 @@ def _channels(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[An
     return sorted({str(row["channel"]) for row in fb}), len(fb)
 
 
+def _window_mean(column: str) -> ComputeFn:
+    def compute(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
+        scores = [float(u[column]) for u in units if not _missing(u[column])]
+        return _mean(scores), len(scores)
+
+    return compute
+
+
+def _sentiment_trend(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
+    # Least-squares slope of unit sentiment against its feedback's time, in score points per 30 days:
+    # > 0 means the customer is getting happier, < 0 unhappier; null without two distinct instants.
+    when = {row["feedback_key"]: row["created_at"] for row in fb}
+    points = [((when[u["feedback_key"]] - pd.Timestamp(0, tz="UTC")).total_seconds() / 86_400.0,
+               float(u["sentiment_score"])) for u in units if not _missing(u["sentiment_score"])]
+    days = np.array([p[0] for p in points])
+    if len(points) < 2 or np.ptp(days) == 0:
+        return None, len(points)
+    scores = np.array([p[1] for p in points])
+    centred = days - days.mean()
+    slope = float((centred * (scores - scores.mean())).sum() / (centred**2).sum())
+    return round(slope * 30.0, 4) + 0.0, len(points)
+
+
+def _effort_last(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
+    by_key: dict[str, list[float]] = defaultdict(list)
+    for unit in units:
+        if not _missing(unit["effort_score"]):
+            by_key[unit["feedback_key"]].append(float(unit["effort_score"]))
+    for row in reversed(fb):  # fb is sorted by time then key: the latest feedback that speaks of effort
+        if by_key.get(row["feedback_key"]):
+            return _mean(by_key[row["feedback_key"]]), len(by_key[row["feedback_key"]])
+    return None, 0
+
+
+def nps_category(score: int | None) -> str | None:
+    """``"promoter"`` (9-10), ``"passive"`` (7-8), ``"detractor"`` (0-6), or None without a score."""
+    if score is None:
+        return None
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+def _nps_category(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
+    score, n = _nps_last(fb, units)
+    return nps_category(score), n
+
+
+def at_risk_reasons(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> list[str]:
+    """The reasons of the cx.at_risk rule that hold for these (windowed) rows, sorted."""
+    reasons = []
+    sentiment, _ = _window_mean("sentiment_score")(fb, units)
+    effort, _ = _window_mean("effort_score")(fb, units)
+    if sentiment is not None and sentiment <= NEGATIVE_SENTIMENT:
+        reasons.append("negative_sentiment")
+    if effort is not None and effort <= HIGH_EFFORT:
+        reasons.append("high_effort")
+    if any(row.get("actionability") == "response_needed" for row in fb):
+        reasons.append("response_needed")
+    return sorted(reasons)
+
+
+def _at_risk(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
+    return len(at_risk_reasons(fb, units)) >= AT_RISK_MIN_REASONS, len(fb)
+
+
+def _at_risk_reasons(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
+    return at_risk_reasons(fb, units), len(fb)
+
+
 def _nps_last(fb: list[dict[str, Any]], units: list[dict[str, Any]]) -> tuple[Any, int]:
     surveys = [row for row in fb if row["channel"] == "survey" and not _missing(row["nps"])]
     if not surveys:
@@ -204,6 +283,26 @@ for _spec in (
               compute=_channels),
     TraitSpec("cx.nps_last", "int", "NPS 0-10 of the most recent survey that has one; null if none.",
               "most_recent", compute=_nps_last),
+    TraitSpec("cx.nps_category", "str", "promoter (NPS 9-10), passive (7-8) or detractor (0-6) of cx.nps_last; "
+              "null without one.", "most_recent", compute=_nps_category),
+    TraitSpec("cx.sentiment_avg_90d", "float", "Mean unit sentiment in [-1, 1] over the 90 days up to as_of, 4 dp.",
+              "mean", window=WINDOW_90D, compute=_window_mean("sentiment_score")),
+    TraitSpec("cx.sentiment_trend_90d", "float", "Least-squares slope of unit sentiment over the 90 days up to "
+              "as_of, in score points per 30 days: > 0 improving, < 0 worsening; null without two instants.",
+              "slope", window=WINDOW_90D, compute=_sentiment_trend),
+    TraitSpec("cx.effort_avg_90d", "float", "Mean customer effort over the 90 days up to as_of, 4 dp; -5 extreme effort .. +5 effortless.",
+              "mean", window=WINDOW_90D, compute=_window_mean("effort_score")),
+    TraitSpec("cx.effort_last", "float", "Mean effort of the most recent feedback that expresses effort.",
+              "most_recent", compute=_effort_last),
+    TraitSpec("cx.at_risk", "bool", f"True when at least {AT_RISK_MIN_REASONS} of cx.at_risk_reasons hold.",
+              "rule", window=WINDOW_90D, compute=_at_risk),
+    TraitSpec("cx.at_risk_reasons", "list", f"Which at-risk signals hold over the 90 days up to as_of, sorted: "
+              f"negative_sentiment (mean <= {NEGATIVE_SENTIMENT}), high_effort (mean effort <= {HIGH_EFFORT} on "
+              "the -5 extreme effort .. +5 effortless scale), "
+              "response_needed (a feedback whose actionability is response_needed).", "rule",
+              window=WINDOW_90D, compute=_at_risk_reasons),
+    TraitSpec("cx.segments", "list", "Names of the pipeline's [[profiles.segments]] the customer belongs to, "
+              "sorted.", "union"),
 ):
     declare_trait(_spec)
 
@@ -231,7 +330,8 @@ def compute_traits(
         as_of: End of the window for windowed traits; default the latest ``created_at`` in ``feedback``.
 
     Returns:
-        ``{customer_id: {name: (value, n_units)}}`` for every customer with feedback, customers sorted.
+        ``{customer_id: {name: (value, n_units)}}`` for every customer with feedback created at or before
+        ``as_of``, customers sorted. Feedback after ``as_of`` is ignored by every trait.
 
     Raises:
         StoreError: A name is undeclared or has no compute function, or a frame lacks a column.
@@ -248,9 +348,15 @@ def compute_traits(
     _require_columns(feedback, FEEDBACK_COLUMNS, "feedback")
     _require_columns(units, UNIT_COLUMNS, "units")
 
-    fb = feedback.loc[feedback["customer_id"].notna(), list(FEEDBACK_COLUMNS)].copy()
+    optional = [column for column in OPTIONAL_FEEDBACK_COLUMNS if column in feedback.columns]
+    fb = feedback.loc[feedback["customer_id"].notna(), [*FEEDBACK_COLUMNS, *optional]].copy()
     fb["created_at"] = pd.to_datetime(fb["created_at"], utc=True)
     fb = fb.sort_values(["created_at", "feedback_key"], kind="stable")
+    end: pd.Timestamp | None = fb["created_at"].max() if len(fb) else None
+    if as_of is not None:
+        end = pd.Timestamp(as_of)
+        end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+        fb = fb.loc[fb["created_at"] <= end]  # a profile as of a date knows nothing after it
     customer_of = dict(zip(fb["feedback_key"], fb["customer_id"].astype(str), strict=True))
 
     unit_cols = [c for c in ("feedback_key", "idx", "unit_id", "speaker", *UNIT_COLUMNS[1:]) if c in units.columns]
@@ -265,11 +371,6 @@ def compute_traits(
     units_by: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in us.to_dict("records"):
         units_by[customer_of[row["feedback_key"]]].append(row)
-
-    end: pd.Timestamp | None = fb["created_at"].max() if len(fb) else None
-    if as_of is not None:
-        end = pd.Timestamp(as_of)
-        end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
 
     result: TraitValues = {}
     for customer_id in sorted(feedback_by):

@@ -1,0 +1,1 @@
+"""The profile layer above the store: account roll-ups, segments, alerts, and the post-run profile update."""
