@@ -5,7 +5,7 @@ Relative paths in a config resolve against the working directory (run from the p
 Example:
     >>> config = PipelineConfig.model_validate({"pipeline": {"name": "demo"}})
     >>> config.steps
-    ['segment.v1', 'language.v1', 'encode.v1', 'sentiment.v1', 'effort.v1', 'pain_points.v1']
+    ['segment.v1', 'language.v1', 'encode.v1', 'sentiment.v1', 'effort.v1', 'actionability.v1', 'pain_points.v1']
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from enrich.errors import ConfigError
 
-DEFAULT_STEPS = ["segment.v1", "language.v1", "encode.v1", "sentiment.v1", "effort.v1", "pain_points.v1"]
+DEFAULT_STEPS = [
+    "segment.v1", "language.v1", "encode.v1", "sentiment.v1", "effort.v1", "actionability.v1", "pain_points.v1",
+]
 
 
 class _Strict(BaseModel):

@@ -62,7 +62,7 @@ class Pipeline:
         from enrich.encoder import file_sha256
 
         refs = {"encoder": self.encoder.model_ref}
-        for task, files in (("sentiment", ["head", "ngrams"]), ("effort", ["presence", "score"])):
+        for task, files in (("sentiment", ["head", "ngrams"]), ("effort", ["presence", "score"]), ("actionability", ["head"])):
             if any(name.startswith(f"{task}.") for name in self.config.steps):
                 digest = "".join(file_sha256(models_dir() / task / f"{f}.safetensors")[:6] for f in files)
                 refs[task] = f"enrich/{task}@{digest}"

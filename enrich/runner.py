@@ -20,7 +20,7 @@ from enrich.profiles.update import update_profiles
 from enrich.readers import read_customers, read_source, rejects_to_frame
 from enrich.report import ReportContext, write_theme_report
 from enrich.report.summaries import theme_summaries
-from enrich.rollup import feedback_rows, unit_rows
+from enrich.rollup import feedback_rows, repeat_contacts, unit_rows
 from enrich.schema import Feedback, Reject
 from enrich.store import ProfileStore
 from enrich.themes.corpus import fit_store_themes
@@ -107,11 +107,12 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
         bar = tqdm(total=len(feedback), desc="enrich", unit="feedback", disable=not progress)
         encode_steps = [c for name, c in pipeline.components if name == "encode.v1"]
         run_keys: list[str] = []
+        repeat_contact = _repeat_contacts(store, feedback)
         for batch in pipeline.run_chunks(feedback):
             run_keys += [fb.key for fb in batch.feedback]
             store.upsert_feedback(batch.feedback, run_id)
             store.upsert_units(unit_rows(batch), feedback_keys=[fb.key for fb in batch.feedback])
-            store.upsert_feedback_enrichments(feedback_rows(batch))
+            store.upsert_feedback_enrichments(feedback_rows(batch, repeat_contact=repeat_contact))
             summary.enriched += len(batch.feedback)
             summary.units += len(batch.units)
             summary.encoded += sum(step.last_encoded for step in encode_steps)
@@ -139,6 +140,18 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
             store.finish_run(run_id, summary.as_dict())
         store.dispose()
     return summary
+
+
+def _repeat_contacts(store: ProfileStore, feedback: list[Feedback]) -> dict[str, bool]:
+    """Repeat-contact flags over the run's chats and every chat already in the store (a repeat may span runs)."""
+    stored = store.feedback_frame()
+    chats = {
+        row.feedback_key: Feedback(feedback_id=row.feedback_id, channel="chat", customer_id=row.customer_id,
+                                   created_at=row.created_at, text="")
+        for row in stored[stored["channel"] == "chat"].itertuples()
+    } if len(stored) else {}
+    chats |= {record.key: record for record in feedback if record.channel == "chat"}
+    return repeat_contacts(chats.values())
 
 
 def write_outputs(store: ProfileStore, config: PipelineConfig, summary: RunSummary, rejects: list[Reject]) -> dict:

@@ -1,5 +1,6 @@
 """``effort.v1``: customer effort per unit on -5 (extreme effort) .. +5 (effortless), None when the unit says
-nothing about effort, from the heads in ``models/effort/`` (see its card)."""
+nothing about effort, from the heads in ``models/effort/`` (see its card) over the shared embedding and cheap
+lexical cues of the unit's text."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
-from enrich.heads.effort import predict_effort
+from enrich.heads.effort import effort_inputs, predict_effort
 from enrich.heads.linear import LinearHead
 from enrich.paths import models_dir
 
 
 @register("effort.v1", assigns=("effort",), requires=("units", "embeddings"))
 class EffortScorer:
+    """Scores customer units in English; agent/system turns, blank and non-English units stay None.
+
+    Example:
+        >>> scorer = EffortScorer()                      # doctest: +SKIP
+        >>> scorer.set_annotations(batch, scorer.predict(batch))   # batch.annotations["effort_score"]
+    """
+
     def __init__(self, presence: LinearHead | None = None, score: LinearHead | None = None):
         self.presence = presence or LinearHead.load(models_dir() / "effort", "presence")
         self.score = score or LinearHead.load(models_dir() / "effort", "score")
@@ -22,8 +30,10 @@ class EffortScorer:
         efforts: list[float | None] = [None] * len(batch.units)
         mask = batch.scorable()
         if mask.any():
-            values = predict_effort(self.presence, self.score, batch.embeddings[mask])
-            for row, value in zip(np.flatnonzero(mask), values):
+            rows = np.flatnonzero(mask)
+            inputs = effort_inputs(batch.embeddings[mask], [batch.units[row].text for row in rows])
+            values = predict_effort(self.presence, self.score, inputs)
+            for row, value in zip(rows, values):
                 efforts[row] = None if np.isnan(value) else float(value)
         return efforts
 

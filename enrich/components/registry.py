@@ -38,7 +38,7 @@ def register(name: str, *, assigns: tuple[str, ...], requires: tuple[str, ...] =
 
 def _ensure_loaded() -> None:
     # Registration happens when the component modules are imported; importing them is cheap (no models load).
-    from enrich.components import effort, encode, language, pain_points, segment, sentiment  # noqa: F401
+    from enrich.components import actionability, effort, encode, language, pain_points, segment, sentiment  # noqa: F401
 
 
 def available() -> list[str]:

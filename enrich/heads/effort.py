@@ -1,19 +1,52 @@
-"""Effort from its two heads: presence (is effort mentioned at all?) and score (-5..+5)."""
+"""Effort from its two heads over [unit embedding, lexical effort cues]:
+
+- ``bucket`` (saved as ``models/effort/presence.*``, the file name the pipeline's provenance hashes): softmax over ``null`` (says nothing about effort), ``effortful`` (<= -2), ``mild`` (-1..0) and
+  ``easy`` (>= +1);
+- ``score``: ridge regression of the -5..+5 label, fitted on labelled units only.
+
+Rule: the unit is null when ``null`` is the likeliest bucket. Otherwise the score is the regression value,
+moved into the likeliest of the three decisive buckets (effortful/easy/null) when it falls outside it, so the
+number and the bucket never disagree: ``effortful`` caps it at -2, ``easy`` floors it at +1. ``mild`` is never
+chosen as a bucket on its own (it is a middle band the rubric keeps fuzzy); its probability still informs the
+softmax. Inference is numpy only.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from enrich.effort_features import effort_features
 from enrich.heads.linear import LinearHead
 
-PRESENCE_THRESHOLD = 0.5
+BUCKETS = ("effortful", "easy", "mild", "null")
 
 
-def predict_effort(presence: LinearHead, score: LinearHead, features: np.ndarray) -> np.ndarray:
+def effort_inputs(embeddings: np.ndarray, texts: list[str]) -> np.ndarray:
+    """The heads' input: (n, 384 + n_cues) float32, the embeddings then :func:`effort_features` of the texts."""
+    return np.hstack([np.asarray(embeddings, dtype=np.float32), effort_features(texts)])
+
+
+def effort_raw_score(score: LinearHead, inputs: np.ndarray) -> np.ndarray:
+    """The regression head's value, clipped to [-5, 5] (n,), before the bucket decision."""
+    return np.clip(score.predict_value(inputs), -5.0, 5.0)
+
+
+def predict_effort(bucket: LinearHead, score: LinearHead, inputs: np.ndarray) -> np.ndarray:
     """Effort per row: float in [-5, 5] rounded to 0.1, NaN where the unit says nothing about effort.
 
     Args:
-        features: (n, n_features) float32, the heads' input (the unit embeddings).
+        bucket: the softmax bucket head (labels a permutation of ``BUCKETS``).
+        score: the linear score head.
+        inputs: (n, n_features) float32 from :func:`effort_inputs`.
+
+    Returns:
+        (n,) float64 effort scores, NaN for null.
     """
-    values = np.clip(score.predict_value(features), -5.0, 5.0).round(1)
-    return np.where(presence.predict_proba(features) >= PRESENCE_THRESHOLD, values, np.nan)
+    probabilities = bucket.predict_proba(inputs)
+    labels = list(bucket.labels)
+    decisive = [labels.index(name) for name in ("effortful", "easy", "null")]
+    choice = np.array(["effortful", "easy", "null"])[probabilities[:, decisive].argmax(axis=1)]
+    values = effort_raw_score(score, inputs).astype(np.float64)  # float64: round(0.1) must survive into JSON
+    values = np.where(choice == "effortful", np.minimum(values, -2.0), values)
+    values = np.where(choice == "easy", np.maximum(values, 1.0), values)
+    return np.where(choice == "null", np.nan, values.round(1))

