@@ -4,13 +4,13 @@ Extraction (``enrich.components.pain_points``) yields raw names such as ``"promo
 ``"app crashing"``. :class:`PainPointNames` maps each to one canonical name:
 
 1. an exact alias in the canonical table (``models/pain_points/canonical.json``: canonical name -> aliases);
-2. otherwise the nearest known canonical name (table entries first, then names this instance has already
-   accepted) when the cosine similarity of their all-MiniLM-L6-v2 embeddings is >= ``merge_threshold``;
-3. otherwise the raw name itself, which becomes a known canonical name for later phrases.
+2. otherwise the nearest canonical name of the table when the cosine similarity of their all-MiniLM-L6-v2
+   embeddings is >= ``merge_threshold``;
+3. otherwise the raw name itself.
 
-Phrase embeddings are cached per instance (phrases are short and repeat a lot), so each distinct phrase is
-encoded once. Step 3 makes names depend on the order phrases are first seen within one instance; the table
-pins the common pain points so they never depend on order.
+The mapping is a pure function of the phrase and the table: it never learns from the phrases it has seen, so
+the same unit gets the same names whatever batch, run or order it comes in (an incremental run equals a full
+one). Phrase embeddings are cached per instance, so each distinct phrase is encoded once.
 
 Example:
     >>> names = PainPointNames(Encoder())                          # doctest: +SKIP
@@ -47,7 +47,7 @@ def load_canonical_table(path: Path | None = None) -> dict[str, list[str]]:
 
 
 class PainPointNames:
-    """Maps raw pain-point phrases to canonical names; remembers what it has seen.
+    """Maps raw pain-point phrases to canonical names (a pure function of the phrase and the table).
 
     Args:
         encoder: anything with ``encode(list[str]) -> np.ndarray`` of L2-normalised rows; None disables merging by
@@ -95,5 +95,4 @@ class PainPointNames:
             best = int(np.argmax(similarity))
             if similarity[best] >= self.merge_threshold:
                 return self._known[best]
-        self._known.append(phrase)
         return phrase
