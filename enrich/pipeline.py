@@ -30,18 +30,26 @@ from enrich.schema import Feedback, Provenance
 from enrich.themes import PCAReducer, Themer, UMAPReducer
 
 
+ENRICHMENT_COLUMNS = [
+    "sentiment_label", "sentiment_score", "effort_score", "pain_points", "theme_id", "theme_label", "theme_ids",
+    "language", "n_units",
+]
+"""Columns :meth:`Pipeline.enrich` adds to a frame (present even for an empty frame)."""
+
+
 class Pipeline:
     """Components resolved from a validated config, each built once and reused for every chunk.
 
     Args:
         config: a validated :class:`PipelineConfig`.
         cache: where embeddings are kept between runs (the profile store); None keeps nothing.
+        encoder: an already-loaded encoder to share (e.g. between pipelines); default: built from the config.
     """
 
-    def __init__(self, config: PipelineConfig, cache: EmbeddingCache | None = None):
+    def __init__(self, config: PipelineConfig, cache: EmbeddingCache | None = None, encoder: Encoder | None = None):
         self.config = config
         self.cache = cache
-        self.encoder = Encoder(config.encoder.model_path, config.encoder.batch_size, config.encoder.threads)
+        self.encoder = encoder or Encoder(config.encoder.model_path, config.encoder.batch_size, config.encoder.threads)
 
     @cached_property
     def components(self) -> list[tuple[str, Any]]:
@@ -145,8 +153,8 @@ class Pipeline:
         theme_ids, theme_labels = self._themes_for(units, embeddings)
         rows = feedback_rollup(records, batches, theme_ids, theme_labels)
         out = frame.copy()
-        for column in rows.columns:
-            out[column] = rows[column].to_numpy()
+        for column in ENRICHMENT_COLUMNS:
+            out[column] = rows[column].to_numpy() if column in rows.columns else pd.Series([], dtype=object)
         return out
 
     def _themes_for(self, units: list, embeddings: np.ndarray) -> tuple[list[int], dict[int, str]]:
@@ -156,14 +164,14 @@ class Pipeline:
         return themer.labels_.tolist(), {theme.theme_id: theme.label for theme in themer.themes_}
 
 
-def load(config: str | Path | dict | PipelineConfig, cache: EmbeddingCache | None = None) -> Pipeline:
+def load(
+    config: str | Path | dict | PipelineConfig, cache: EmbeddingCache | None = None, encoder: Encoder | None = None
+) -> Pipeline:
     """Load a pipeline from a TOML path, a mapping or a config object.
 
     Raises:
         ConfigError: the config is invalid (unknown keys are named with the valid ones).
     """
-    if isinstance(config, PipelineConfig):
-        return Pipeline(config, cache)
-    if isinstance(config, dict):
-        return Pipeline(parse_config(config), cache)
-    return Pipeline(load_config(config), cache)
+    if not isinstance(config, PipelineConfig):
+        config = parse_config(config) if isinstance(config, dict) else load_config(config)
+    return Pipeline(config, cache, encoder)

@@ -25,11 +25,11 @@ def encoder():
 
 
 @pytest.fixture(scope="session")
-def fast_pipeline():
+def fast_pipeline(encoder):
     """A full pipeline (every step, themes on) sharing the session encoder."""
     from enrich.pipeline import load
 
-    return load({"pipeline": {"name": "test"}, "themes": {"min_cluster_size": 5, "reducer": "pca"}})
+    return load({"pipeline": {"name": "test"}, "themes": {"min_cluster_size": 5, "reducer": "pca"}}, encoder=encoder)
 
 
 @pytest.fixture()

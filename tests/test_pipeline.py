@@ -173,7 +173,7 @@ def test_pipeline_public_analyze_returns_one_result_per_text(fast_pipeline):
 
 
 def test_pipeline_analyze_returns_typed_results_in_order(fast_pipeline):
-    from enrich.analyze import TextResult, analyze
+    from enrich.analysis import TextResult, analyze
 
     texts = ["Checkout failed twice and support never answered.", "", "Love the new app, it is so fast.",
              "El producto es muy malo y no funciona para nada."]
@@ -196,7 +196,7 @@ def test_pipeline_analyze_returns_typed_results_in_order(fast_pipeline):
 
 
 def test_pipeline_analyze_empty_list_gives_empty_list(fast_pipeline):
-    from enrich.analyze import analyze
+    from enrich.analysis import analyze
 
     assert analyze([], pipeline=fast_pipeline) == []
 

