@@ -86,6 +86,18 @@ class PainPointNames:
             self._resolved[phrase] = self._resolve(phrase)
         return [self._resolved[phrase] for phrase in phrases]
 
+    @property
+    def aliases(self) -> set[str]:
+        """Every name and alias of the table."""
+        return set(self._alias)
+
+    def table_similarity(self, phrases: list[str]) -> list[float]:
+        """Per phrase, cosine similarity in [-1, 1] to its nearest table name (1.0 for an alias; 0.0 without encoder)."""
+        if self.encoder is None or not self._known or not phrases:
+            return [1.0 if phrase in self._alias else 0.0 for phrase in phrases]
+        similarity = self.vectors(phrases) @ self.vectors(self._known).T
+        return [1.0 if phrase in self._alias else float(row.max()) for phrase, row in zip(phrases, similarity)]
+
     def _resolve(self, phrase: str) -> str:
         if phrase in self._alias:
             return self._alias[phrase]

@@ -24,12 +24,18 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
 from enrich.nlp import load_spacy
 from enrich.pain_point_names import MERGE_THRESHOLD, PainPointNames
+from enrich.paths import models_dir
 
 _DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "SYM", "CCONJ", "ADP", "PART", "SPACE", "X", "AUX", "INTJ", "ADV"}
 _GENERIC = {
@@ -87,8 +93,14 @@ FUNCTION_VERBS = {"work", "apply", "accept", "open", "load", "scan", "sync", "ch
                   "update", "help", "fit", "close", "delete", "arrive", "come", "show", "turn"}
 _ARRIVAL = {"arrive", "come", "show", "turn"}
 # generic nouns that still name what an event happened to ("the order got lost", "took the money twice")
-_EVENT_GENERIC = {"order", "money", "call", "letter", "number"}
+_EVENT_GENERIC = {"order", "money", "call", "letter", "number", "point"}
+_DURATION = {"day", "week", "hour", "month", "minute", "age", "forever", "year"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# heads that name a part or variant of what follows "of": the pain point is the thing itself
+_OF_HEADS = {"version", "kind", "type", "part", "piece"}
+#: Aspect words a capitalised sentence-initial token may be (the tagger calls "App" in "App froze" a name).
+ASPECT_WORDS = {"app", "website", "site", "checkout", "delivery", "refund", "search", "support", "points", "login",
+                "payment", "battery", "sound", "screen", "flight", "luggage", "baggage", "seat", "service", "staff"}
 MAX_WORDS = 4
 MAX_PER_UNIT = 3
 
@@ -131,6 +143,13 @@ def _praised(noun) -> bool:
     return False
 
 
+def _common_noun(token) -> bool:
+    """A noun, or a capitalised sentence-initial word the tagger took for a name ("App froze ...")."""
+    if token.pos_ == "NOUN":
+        return True
+    return token.pos_ == "PROPN" and token.is_sent_start and token.text.istitle() and token.lower_ in ASPECT_WORDS
+
+
 def _aspect(noun, allow_generic: bool = False) -> str | None:
     """Normalised name of a noun with its modifiers, problem adjectives and brand names removed.
 
@@ -138,10 +157,17 @@ def _aspect(noun, allow_generic: bool = False) -> str | None:
         noun: the head token.
         allow_generic: keep generic heads ("order", "money"), as the subject of an event names what went wrong.
     """
-    if noun is None or noun.pos_ in {"PRON", "PROPN"} or _praised(noun):
+    if noun is None or noun.pos_ == "PRON" or (noun.pos_ == "PROPN" and not _common_noun(noun)) or _praised(noun):
         return None
-    tokens = [t for t in _subtree_chunk(noun) if t.lemma_.lower() not in PROBLEM_ADJ and t.pos_ != "PROPN"]
-    name = normalise_chunk([t.lemma_ for t in tokens], [t.pos_ for t in tokens])
+    if noun.lemma_.lower() in _OF_HEADS:  # "the new version of the app" names the app
+        objects = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                   if g.dep_ == "pobj"]
+        if objects:
+            return _aspect(objects[0], allow_generic)
+    tokens = [t for t in _subtree_chunk(noun)
+              if t.lemma_.lower() not in PROBLEM_ADJ and (t.pos_ != "PROPN" or _common_noun(t))]
+    name = normalise_chunk([t.lower_ if t.pos_ == "PROPN" else t.lemma_ for t in tokens],
+                           ["NOUN" if t.pos_ == "PROPN" else t.pos_ for t in tokens])
     if name is None and allow_generic and noun.lemma_.lower() in _GENERIC and noun.lemma_.lower() in _EVENT_GENERIC:
         return noun.lemma_.lower()
     return name
@@ -178,7 +204,7 @@ def _nouns_for(verb, antecedent) -> list[str]:
     if not names and verb.dep_ == "amod":  # "Cancelled Flight", "damaged bag"
         name = _aspect(verb.head, True)
         names = [name] if name else []
-    if not names and antecedent is not None and any(s.pos_ == "PRON" for s in subjects):
+    if not names and antecedent is not None and (not subjects or any(s.pos_ == "PRON" for s in subjects)):
         name = _aspect(antecedent)
         names = [name] if name else []
     return names
@@ -193,49 +219,73 @@ def _negated(verb) -> bool:
     )
 
 
-def extract(doc) -> list[str]:
-    """Raw pain-point names of one parsed negative unit, most specific first (before canonical merging)."""
-    events: list[str] = []
-    problems: list[str] = []
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate pain point of a unit, before scoring and canonical naming.
+
+    Attributes:
+        name: the raw lemmatised name ("app crash").
+        rule: the rule that proposed it, one of :data:`RULES`.
+        token: index of the token it came from (the event verb, the predicate or the chunk root).
+    """
+
+    name: str
+    rule: str
+    token: int
+
+
+#: Rules that propose candidates, most specific first; the scorer has one feature per rule.
+RULES = ("event", "event_bare", "predicate_adj", "predicate_judged", "too_many", "chunk_problem_adj",
+         "chunk_subject", "chunk_other")
+
+
+def candidates(doc) -> list[Candidate]:
+    """Every candidate pain point of one parsed negative unit, most specific rule first (duplicates removed)."""
+    found: list[Candidate] = []
     antecedent = None
+
+    def event(names: list[str], fallback: str | None, token) -> None:
+        found.extend(Candidate(name, "event", token.i) for name in names)
+        if not names and fallback:
+            found.append(Candidate(fallback, "event_bare", token.i))
+
     for token in doc:
         lemma = token.lemma_.lower()
         if token.dep_ in _SUBJECT_DEPS and token.pos_ in {"NOUN", "PROPN"} and _aspect(token):
             antecedent = token
         if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "ADJ" and lemma in EVENT_VERBS):
             if lemma == "charge" and any(c.lemma_.lower() in {"twice", "double"} for c in token.children):
-                events.append("double charge")
+                event(["double charge"], None, token)
                 continue
             if lemma in _ARRIVAL and any(c.lemma_.lower() in {"late", "later"} for c in token.subtree):
-                names = _nouns_for(token, antecedent)
-                events += [f"late {name}" for name in names] or ["late delivery"]
+                event([f"late {name}" for name in _nouns_for(token, antecedent)], "late delivery", token)
                 continue
             if lemma == "miss" and token.tag_ == "VBG" and any(c.lemma_ == "be" for c in token.children):
-                events += [f"missing {name}" for name in _nouns_for(token, antecedent)]
+                event([f"missing {name}" for name in _nouns_for(token, antecedent)], None, token)
+                continue
+            if lemma == "take" and any(c.dep_ in {"dobj", "npadvmod"} and c.lemma_.lower() in _DURATION
+                                       for c in token.children):  # "support took nine days to reply"
+                event([f"slow {name}" for name in _nouns_for(token, antecedent)], None, token)
                 continue
             if lemma in EVENT_VERBS and not _negated(token):
                 template, fallback = EVENT_VERBS[lemma]
-                names = _nouns_for(token, antecedent)
-                events += [template.format(x=name) for name in names] or [fallback]
+                event([template.format(x=name) for name in _nouns_for(token, antecedent)], fallback, token)
                 continue
             if lemma in FUNCTION_VERBS and _negated(token):
                 names = _nouns_for(token, antecedent)
                 if lemma in _ARRIVAL:
-                    events += [f"missing {name}" for name in names] or ["missing delivery"]
+                    event([f"missing {name}" for name in names], "missing delivery", token)
                 else:
-                    events += [f"{name} failure" for name in names]
+                    event([f"{name} failure" for name in names], None, token)
                 continue
         if token.dep_ in {"acomp", "attr"} and token.head.pos_ in {"AUX", "VERB"}:
-            subjects = [c for c in token.head.children if c.dep_ in _SUBJECT_DEPS]
-            for subject in subjects:
+            for subject in (c for c in token.head.children if c.dep_ in _SUBJECT_DEPS):
                 noun = antecedent if subject.pos_ == "PRON" else subject
                 name = _aspect(noun) if noun is not None else None
-                if not name:
-                    continue
-                if lemma in PROBLEM_ADJ:
-                    events.append(f"{lemma} {name}")
-                elif lemma in NEGATIVE_JUDGEMENT:
-                    events.append(name)
+                if name and lemma in PROBLEM_ADJ:
+                    found.append(Candidate(f"{lemma} {name}", "predicate_adj", token.i))
+                elif name and lemma in NEGATIVE_JUDGEMENT:
+                    found.append(Candidate(name, "predicate_judged", token.i))
     for chunk in doc.noun_chunks:
         root = chunk.root
         if root.pos_ == "PRON" or _praised(root):
@@ -245,32 +295,149 @@ def extract(doc) -> list[str]:
         if not name:
             continue
         if any(t.lower_ == "many" for t in chunk) and any(t.lower_ == "too" for t in chunk):
-            problems.insert(0, f"too many {name}")
+            found.append(Candidate(f"too many {name}", "too_many", root.i))
         elif adjectives:
-            problems.append(" ".join(adjectives[:1] + [name]))
+            found.append(Candidate(" ".join(adjectives[:1] + [name]), "chunk_problem_adj", root.i))
         elif root.dep_ in _SUBJECT_DEPS and root.head.dep_ == "ROOT" or root.dep_ == "ROOT":
-            problems.append(name)
-    return _select(events, problems, doc)
+            found.append(Candidate(name, "chunk_subject", root.i))
+        else:
+            found.append(Candidate(name, "chunk_other", root.i))
+    found.sort(key=lambda candidate: RULES.index(candidate.rule))  # stable: text order within a rule
+    seen: set[str] = set()
+    out = []
+    for candidate in found:
+        if len(candidate.name.split()) <= MAX_WORDS and candidate.name not in seen:
+            seen.add(candidate.name)
+            out.append(candidate)
+    return out
 
 
-def _fallback(doc) -> list[str]:
-    for chunk in doc.noun_chunks:
-        name = _aspect(chunk.root)
-        if name:
-            return [name]
-    return []
-
-
-def _select(events: list[str], problems: list[str], doc) -> list[str]:
+def extract(doc) -> list[str]:
+    """Raw pain-point names of one parsed negative unit by the hand-written tiers alone (no scorer)."""
+    found = candidates(doc)
     chosen: list[str] = []
-    for name in events + problems:
-        if len(name.split()) > MAX_WORDS or name in chosen:
+    for candidate in found:
+        if candidate.rule == "chunk_other":
             continue
         # an aspect already named inside an event ("app" beside "app crash") adds nothing
-        if any(f" {name} " in f" {other} " for other in chosen):
+        if any(f" {candidate.name} " in f" {other} " for other in chosen):
             continue
-        chosen.append(name)
-    return chosen[:MAX_PER_UNIT] if chosen else _fallback(doc)
+        chosen.append(candidate.name)
+    if chosen:
+        return chosen[:MAX_PER_UNIT]
+    return [candidate.name for candidate in found[:1]]
+
+
+#: Names of the scorer's features, in order (the scorer file stores them and must agree).
+FEATURES = (
+    [f"rule={rule}" for rule in RULES]
+    + ["words=1", "words=2", "words=3+", "dep=subject", "dep=object", "dep=pobj", "dep=root", "dep=other",
+       "pos=noun", "pos=propn", "pos=verb", "pos=other", "negated_sentence", "problem_word_distance",
+       "has_problem_adjective", "table_alias", "table_similarity", "relative_position", "rank", "n_candidates",
+       "mention_text", "redacted_text"]
+)
+_PROBLEM_WORDS = set(EVENT_VERBS) | PROBLEM_ADJ | NEGATIVE_JUDGEMENT
+
+
+def candidate_features(doc, found: list[Candidate], alias: list[bool], similarity: list[float]) -> np.ndarray:
+    """Feature matrix (len(found), len(FEATURES)) of one unit's candidates; values in [0, 1].
+
+    Args:
+        doc: the unit's parse.
+        found: its candidates, as :func:`candidates` returns them.
+        alias: per candidate, whether its raw name is a name or alias of the canonical table.
+        similarity: per candidate, the cosine similarity of its name to the nearest canonical table name.
+    """
+    problem_at = [t.i for t in doc if t.lemma_.lower() in _PROBLEM_WORDS or t.dep_ == "neg"]
+    rows = np.zeros((len(found), len(FEATURES)), dtype=np.float32)
+    for row, candidate in enumerate(found):
+        token = doc[candidate.token]
+        words = len(candidate.name.split())
+        dep = ("subject" if token.dep_ in _SUBJECT_DEPS else "object" if token.dep_ in {"dobj", "attr"} else
+               "pobj" if token.dep_ == "pobj" else "root" if token.dep_ == "ROOT" else "other")
+        pos = {"NOUN": "noun", "PROPN": "propn", "VERB": "verb"}.get(token.pos_, "other")
+        distance = min((abs(token.i - i) for i in problem_at), default=10)
+        values = {
+            f"rule={candidate.rule}": 1.0, f"words={min(words, 3)}{'+' if words >= 3 else ''}": 1.0,
+            f"dep={dep}": 1.0, f"pos={pos}": 1.0,
+            "negated_sentence": float(any(t.dep_ == "neg" or t.lower_ in {"never", "no"} for t in token.sent)),
+            "problem_word_distance": min(distance, 10) / 10,
+            "has_problem_adjective": float(any(word in PROBLEM_ADJ for word in candidate.name.split())),
+            "table_alias": float(alias[row]), "table_similarity": float(similarity[row]),
+            "relative_position": token.i / max(len(doc), 1), "rank": min(row, 5) / 5,
+            "n_candidates": min(len(found), 10) / 10, "mention_text": float("@" in doc.text),
+            "redacted_text": float("XX" in doc.text),
+        }
+        for name, value in values.items():
+            rows[row, FEATURES.index(name)] = value
+    return rows
+
+
+def scorer_path() -> Path:
+    """Where the shipped candidate scorer (logistic-regression weights, JSON) lives."""
+    return models_dir() / "pain_points" / "scorer.json"
+
+
+class CandidateScorer:
+    """Logistic regression over :data:`FEATURES`: probability in [0, 1] that a candidate is a true pain point.
+
+    Args:
+        weights: one weight per feature.
+        bias: the intercept.
+        threshold: probability at or above which a candidate is kept.
+
+    Example:
+        >>> scorer = CandidateScorer(np.zeros(len(FEATURES)), 0.0, 0.5)
+        >>> scorer.score(np.zeros((2, len(FEATURES)))).tolist()
+        [0.5, 0.5]
+    """
+
+    def __init__(self, weights: np.ndarray, bias: float, threshold: float):
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.bias = float(bias)
+        self.threshold = float(threshold)
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """Probabilities (n,) of the rows of ``features`` (n, len(FEATURES))."""
+        return 1.0 / (1.0 + np.exp(-(np.asarray(features, dtype=np.float64) @ self.weights + self.bias)))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> CandidateScorer | None:
+        """The scorer saved at ``path`` (default: the shipped one), or None when there is none.
+
+        Raises:
+            ValueError: the file's feature names differ from :data:`FEATURES`.
+        """
+        path = path or scorer_path()
+        if not path.exists():
+            return None
+        saved = json.loads(path.read_text())
+        if saved["features"] != list(FEATURES):
+            raise ValueError(f"pain-point scorer {path} was trained on features {saved['features']}, "
+                             f"expected {list(FEATURES)}; retrain with `enrich train pain_points`")
+        return cls(np.array([saved["weights"][name] for name in FEATURES]), saved["bias"], saved["threshold"])
+
+    def save(self, path: Path, meta: dict[str, Any] | None = None) -> None:
+        """Write weights, bias and threshold as JSON (never pickle)."""
+        path.write_text(json.dumps({
+            "features": list(FEATURES), "weights": dict(zip(FEATURES, self.weights.round(6).tolist())),
+            "bias": round(self.bias, 6), "threshold": round(self.threshold, 6), **(meta or {}),
+        }, indent=1) + "\n")
+
+
+def select(names: list[str], scores: np.ndarray, threshold: float) -> list[str]:
+    """Canonical names of the candidates scored at or above ``threshold``, best first, at most MAX_PER_UNIT.
+
+    A name already chosen, or contained in one chosen ("app" beside "app crash"), adds nothing.
+    """
+    chosen: list[str] = []
+    for index in sorted(range(len(names)), key=lambda i: (-scores[i], i)):
+        if scores[index] < threshold or len(chosen) == MAX_PER_UNIT:
+            break
+        name = names[index]
+        if not any(f" {name} " in f" {other} " for other in chosen):
+            chosen.append(name)
+    return chosen
 
 
 @register("pain_points.v1", assigns=("pain_points",), requires=("units", "sentiment"))
@@ -289,12 +456,42 @@ class PainPointExtractor:
         [['checkout failure']]
     """
 
-    def __init__(self, encoder: Any | None = None, batch_size: int = 128, merge_threshold: float = MERGE_THRESHOLD):
+    def __init__(self, encoder: Any | None = None, batch_size: int = 128, merge_threshold: float = MERGE_THRESHOLD,
+                 scorer: CandidateScorer | None | Literal["default"] = "default"):
         self.batch_size = batch_size
         self.names = PainPointNames(encoder, merge_threshold)
+        self.scorer = CandidateScorer.load() if scorer == "default" and encoder is not None else (
+            None if scorer == "default" else scorer)
+
+    def parse_candidates(self, texts: list[str]) -> list[tuple[Any, list[Candidate], list[str], np.ndarray]]:
+        """Per text: its parse (None when blank), candidates, their canonical names and features."""
+        rows = [row for row, text in enumerate(texts) if text and text.strip()]
+        parsed: list[tuple[Any, list[Candidate]]] = [(None, []) for _ in texts]
+        docs = load_spacy("noun_chunks").pipe((texts[row] for row in rows), batch_size=self.batch_size)
+        for row, doc in zip(rows, docs):
+            parsed[row] = (doc, candidates(doc))
+        raw = [candidate.name for _, found in parsed for candidate in found]
+        canonical = dict(zip(raw, self.names.canonical(raw)))
+        similarity = dict(zip(raw, self.names.table_similarity(raw)))
+        out = []
+        for doc, found in parsed:
+            names = [canonical[candidate.name] for candidate in found]
+            alias = [candidate.name in self.names.aliases for candidate in found]
+            features = candidate_features(doc, found, alias, [similarity[c.name] for c in found]) if found else (
+                np.zeros((0, len(FEATURES)), dtype=np.float32))
+            out.append((doc, found, names, features))
+        return out
 
     def extract_texts(self, texts: list[str]) -> list[list[str]]:
         """Canonical pain points of each text, treating every text as a negative unit. Blank texts get []."""
+        if self.scorer is None:
+            return self._extract_by_rules(texts)
+        return [
+            select(names, self.scorer.score(features), self.scorer.threshold) if found else []
+            for _, found, names, features in self.parse_candidates(texts)
+        ]
+
+    def _extract_by_rules(self, texts: list[str]) -> list[list[str]]:
         rows = [row for row, text in enumerate(texts) if text and text.strip()]
         raw: list[list[str]] = [[] for _ in texts]
         docs = load_spacy("noun_chunks").pipe((texts[row] for row in rows), batch_size=self.batch_size)

