@@ -1,21 +1,38 @@
-"""Theme-id matching threshold check: refit the default Themer on two 75% subsets of the CFPB sample and print
-how similar each theme's best counterpart is (the figures quoted in enrich/themes/registry.py). Prints; asserts nothing."""
+"""Theme-id matching threshold check: refit the default Themer on two 75% subsets of the CFPB sample and print how
+similar each theme's best counterpart is (the figures quoted in enrich/themes/registry.py). Prints; asserts nothing.
+
+Run: .venv/bin/python bench/theme_id_stability.py
+"""
+
+from __future__ import annotations
+
+import os
 
 import numpy as np
-from enrich.themes.evaluation import cfpb_sample, cfpb_embeddings
-from enrich.themes import Themer
-s = cfpb_sample(); X = cfpb_embeddings(s); texts = s["text"].tolist()
-rng = np.random.default_rng(0)
-cents = []
-for seed in (1, 2):
-    idx = np.sort(np.random.default_rng(seed).permutation(len(X))[: int(0.75 * len(X))])
-    t = Themer().fit(X[idx], [texts[i] for i in idx])
-    cents.append(t.centroids_)
-A, B = cents
-sim = A @ B.T
-best = sim.max(axis=1)
-print("themes", len(A), len(B))
-print("best-match cosine per theme of fit A: median %.3f, p10 %.3f, min %.3f" % (np.median(best), np.percentile(best, 10), best.min()))
-print("share >= 0.85: %.2f" % (best >= 0.85).mean())
-within = A @ A.T; np.fill_diagonal(within, np.nan)
-print("distinct themes within fit A: max %.3f, p90 %.3f" % (np.nanmax(within), np.nanpercentile(within, 90)))
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from enrich.themes import Themer  # noqa: E402
+from enrich.themes.evaluation import cfpb_embeddings, cfpb_sample  # noqa: E402
+
+
+def main() -> None:
+    sample = cfpb_sample()
+    vectors, texts = cfpb_embeddings(sample), sample["text"].tolist()
+    centroids = []
+    for seed in (1, 2):
+        subset = np.sort(np.random.default_rng(seed).permutation(len(vectors))[: int(0.75 * len(vectors))])
+        centroids.append(Themer().fit(vectors[subset], [texts[i] for i in subset]).centroids_)
+    first, second = centroids
+    best = (first @ second.T).max(axis=1)
+    within = first @ first.T
+    np.fill_diagonal(within, np.nan)
+    print(f"themes {len(first)} and {len(second)}")
+    print(f"best counterpart cosine: median {np.median(best):.3f}, p10 {np.percentile(best, 10):.3f}, "
+          f"min {best.min():.3f}; share >= 0.85: {(best >= 0.85).mean():.2f}")
+    print(f"distinct themes of one fit: p90 {np.nanpercentile(within, 90):.3f}, max {np.nanmax(within):.3f}")
+
+
+if __name__ == "__main__":
+    main()
