@@ -37,7 +37,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"run {summary.run_id} ({summary.pipeline}) in {summary.seconds:.1f} s")
     print(f"  read {summary.read}  enriched {summary.enriched}  rejected {summary.rejected}"
           f"  units {summary.units} (newly encoded {summary.encoded})")
-    print(f"  themes {summary.themes}  unthemed units {summary.unthemed_units}"
+    emerging = f" (emerging: {', '.join(map(str, summary.emerging_themes))})" if summary.emerging_themes else ""
+    print(f"  themes {summary.themes} in {summary.top_themes} top-level{emerging}  unthemed units {summary.unthemed_units}"
           f"  customers {summary.customers}  trait values changed {summary.traits_changed}")
     refreshed = "all" if summary.customers_refreshed < 0 else summary.customers_refreshed
     print(f"  as_of {summary.as_of}  customers refreshed {refreshed}  account trait values changed "

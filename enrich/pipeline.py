@@ -110,7 +110,10 @@ class Pipeline:
         return Themer(
             reducer=reducer,
             min_cluster_size=settings.min_cluster_size,
+            min_samples=settings.min_samples,
             reassign_floor=settings.reassign_floor,
+            n_top_themes=settings.n_top_themes,
+            max_fit_units=settings.max_fit_units,
             random_state=settings.random_state,
         )
 

@@ -38,6 +38,8 @@ class RunSummary:
     units: int = 0
     encoded: int = 0
     themes: int = 0
+    top_themes: int = 0
+    emerging_themes: list[int] = field(default_factory=list)
     unthemed_units: int = 0
     customers: int = 0
     traits_changed: int = 0
@@ -122,7 +124,7 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
         themes_before = store.unit_themes() if config.themes.enabled else {}
         if config.themes.enabled:
             fit = fit_store_themes(store, pipeline.themer(), pipeline.encoder.weights_hash, run_id)
-            summary.themes = fit.n_themes
+            summary.themes, summary.top_themes, summary.emerging_themes = fit.n_themes, fit.n_top_themes, list(fit.emerging)
         units = store.units_frame()
         customer_units = units[units["speaker"] == "customer"]
         summary.unthemed_units = int(customer_units["theme_id"].isna().sum())
@@ -176,7 +178,8 @@ def write_outputs(store: ProfileStore, config: PipelineConfig, summary: RunSumma
 def write_report(store: ProfileStore, path: str | Path, run_id: str, pipeline: str) -> Path:
     """Render the theme report from what the store holds now."""
     units, feedback = store.units_frame(), store.feedback_frame()
-    summaries = theme_summaries(store.themes_frame(), units, feedback)
+    summaries = theme_summaries(store.themes_frame(), units, feedback, store.theme_groups_frame(),
+                                store.theme_events_frame())
     customer_units = units[units["speaker"] == "customer"] if len(units) else units
     counts = {
         "feedback": len(feedback),

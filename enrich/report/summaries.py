@@ -11,10 +11,21 @@ from enrich.report.themes_html import Quote, ThemeSummary
 TOP_PAIN_POINTS = 8
 
 
-def theme_summaries(themes: pd.DataFrame, units: pd.DataFrame, feedback: pd.DataFrame) -> list[ThemeSummary]:
-    """One summary per active theme, from the store's ``themes``, ``units`` and ``feedback`` frames."""
+def theme_summaries(
+    themes: pd.DataFrame, units: pd.DataFrame, feedback: pd.DataFrame,
+    groups: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
+) -> list[ThemeSummary]:
+    """One summary per active theme, from the store's ``themes``, ``units`` and ``feedback`` frames, with the
+    top-level group (``theme_groups``) and the emerging flag of the latest fit (``theme_events``) when given."""
     if themes.empty:
         return []
+    group_of = {
+        int(child): row.label for row in (groups.itertuples() if groups is not None else []) for child in row.children
+    }
+    emerging: set[int] = set()
+    if events is not None and len(events):
+        latest = events[events["run_id"] == events["run_id"].iloc[-1]]
+        emerging = {int(t) for t in latest.loc[latest["emerging"].astype(bool), "theme_id"]}
     active = themes[themes["status"] == "active"]
     channel_of = dict(zip(feedback["feedback_key"], feedback["channel"]))
     customer_units = units[units["speaker"] == "customer"]
@@ -47,6 +58,8 @@ def theme_summaries(themes: pd.DataFrame, units: pd.DataFrame, feedback: pd.Data
             channels=dict(Counter(channel_of.get(key, "review") for key in members["feedback_key"])),
             quotes=quotes,
             top_pain_points=sorted(pain_counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_PAIN_POINTS],
+            group=group_of.get(int(theme.theme_id)),
+            emerging=int(theme.theme_id) in emerging,
         ))
     return summaries
 

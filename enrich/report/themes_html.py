@@ -114,6 +114,8 @@ class ThemeSummary:
     channels: dict[str, int]
     quotes: list[Quote]
     top_pain_points: list[tuple[str, int]]
+    group: str | None = None  # label of the top-level theme this one belongs to
+    emerging: bool = False  # new on a refit over known themes
 
     def __post_init__(self) -> None:
         owner = f"ThemeSummary(theme_id={self.theme_id})"
@@ -281,7 +283,9 @@ def _theme_section(theme: ThemeSummary, rank: int) -> str:
     return (
         f'<section class="theme" id="theme-{theme.theme_id}">'
         f'<div class="theme-head"><h2>{_e(_label(theme))}</h2>'
-        f'<span class="theme-id">theme {theme.theme_id} &middot; #{rank} by size</span></div>'
+        f'<span class="theme-id">theme {theme.theme_id} &middot; #{rank} by size'
+        f'{" &middot; in " + _e(theme.group) if theme.group else ""}'
+        f'{" &middot; <strong>emerging</strong>" if theme.emerging else ""}</span></div>'
         f'<dl class="stats">{stats}</dl>'
         f"<h3>Key phrases</h3>{chips}"
         f'<div class="cols"><div><h3>Channel mix</h3>{mix}</div>'

