@@ -1,14 +1,16 @@
 """``effort.v1``: customer effort per unit on -5 (extreme effort) .. +5 (effortless), None when the unit says
 nothing about effort, from the heads in ``models/effort/`` (see its card) over the shared embedding and cheap
-lexical cues of the unit's text."""
+lexical cues of the unit's text, plus the sentiment model's probabilities when the heads were trained on them."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
-from enrich.heads.effort import effort_inputs, predict_effort
+from enrich.heads.effort import effort_inputs, predict_effort, sentiment_fingerprint
 from enrich.heads.linear import LinearHead
 from enrich.paths import models_dir
 
@@ -22,16 +24,30 @@ class EffortScorer:
         >>> scorer.set_annotations(batch, scorer.predict(batch))   # batch.annotations["effort_score"]
     """
 
-    def __init__(self, presence: LinearHead | None = None, score: LinearHead | None = None):
+    def __init__(self, presence: LinearHead | None = None, score: LinearHead | None = None, sentiment=None):
         self.presence = presence or LinearHead.load(models_dir() / "effort", "presence")
         self.score = score or LinearHead.load(models_dir() / "effort", "score")
+        self.sentiment = sentiment
+        if self.sentiment is None and self.presence.meta.get("sentiment_inputs"):
+            from enrich.components.sentiment import SentimentModel
+
+            self.sentiment = SentimentModel.load()
+            trained_on = self.presence.meta.get("sentiment_weights_sha256")
+            if trained_on and trained_on != sentiment_fingerprint(models_dir() / "sentiment"):
+                # A warning, not an error: the sentiment model has its own owner and release cycle, and a shifted
+                # input degrades effort gracefully rather than making it meaningless.
+                warnings.warn(
+                    "models/sentiment changed since the effort heads were trained on its probabilities; "
+                    "effort figures in models/effort/card.md may no longer hold; retrain: enrich train effort",
+                    stacklevel=2,
+                )
 
     def predict(self, batch: Batch) -> list[float | None]:
         efforts: list[float | None] = [None] * len(batch.units)
         mask = batch.scorable()
         if mask.any():
             rows = np.flatnonzero(mask)
-            inputs = effort_inputs(batch.embeddings[mask], [batch.units[row].text for row in rows])
+            inputs = effort_inputs(batch.embeddings[mask], [batch.units[row].text for row in rows], self.sentiment)
             values = predict_effort(self.presence, self.score, inputs)
             for row, value in zip(rows, values):
                 efforts[row] = None if np.isnan(value) else float(value)
