@@ -2,7 +2,8 @@
 
 Each row is one whole piece of feedback with a label in :data:`LABELS`. Like the effort seed set it stores
 references, never text written by others: ``airline_tweets`` (``ref`` = data row, the whole tweet) and ``cfpb``
-(``ref`` = ``train:<row>`` or ``test:<row>``, the whole narrative) resolve from the installed packages; the
+(``ref`` = ``train:<row>`` or ``test:<row>``, the whole narrative) and ``twitter_entity`` (``ref`` =
+``<tweet_id>:<row>`` of ``sentiment_model/datasets/twitter_training.csv``, the whole text) resolve from the installed packages; the
 project's own sample corpora resolve from ``corpora/sample/``: ``sample_reviews`` (``ref`` = review_id, the
 review text), ``sample_surveys`` (response_id, the comment) and ``sample_chats`` (conversation_id, the customer
 turns joined by newlines, as the chat reader builds ``Feedback.text``). Every text is checked against its SHA-1.
@@ -20,6 +21,7 @@ from enrich.training.effort_data import (
     EffortSeedError,
     _airline_texts,
     _cfpb_texts,
+    _twitter_rows,
     sample_chats,
     sample_texts,
     split_sentences,
@@ -46,6 +48,12 @@ def resolve_feedback(source: str, ref: str) -> str:
         if source == "cfpb":
             which, row = ref.split(":")
             return _cfpb_texts(which)[int(row)]
+        if source == "twitter_entity":
+            tweet_id, row = ref.split(":")
+            found_id, text = _twitter_rows()[int(row)]
+            if found_id != tweet_id:
+                raise EffortSeedError(f"twitter_entity ref {ref!r}: row {row} has tweet id {found_id}, not {tweet_id}")
+            return text
         if source in ("sample_reviews", "sample_surveys"):
             return sample_texts(source.split("_")[1])[ref]
         if source == "sample_chats":
