@@ -118,7 +118,8 @@ def test_postgres_two_concurrent_runs_neither_corrupt_nor_duplicate(store_url: s
     config.write_text(_toml(tmp_path, store_url))
     command = [sys.executable, "-m", "enrich.cli", "run", str(config), "--db", store_url, "--no-progress"]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # cwd=tmp_path: the outputs the config leaves at their defaults (out/...) land in the test's folder
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
             for _ in range(2)]
     outputs = [proc.communicate(timeout=300) for proc in runs]
     assert [proc.returncode for proc in runs] == [0, 0], outputs
@@ -131,7 +132,7 @@ def test_postgres_two_concurrent_runs_neither_corrupt_nor_duplicate(store_url: s
     assert not new.duplicated(["customer_id", "name"]).any()  # no trait was "new" twice
     assert alerts["feedback_key"].is_unique and len(alerts) > 0
     # a third, sequential run over the same input finds nothing to change
-    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "trait values changed 0" in again.stdout and "alerts fired 0" in again.stdout
     assert store.counts() == counts | {"runs": 3}
