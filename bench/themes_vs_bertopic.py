@@ -20,7 +20,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
-from sklearn.metrics import normalized_mutual_info_score  # noqa: E402
 
 from enrich.themes import PCAReducer, Themer, UMAPReducer  # noqa: E402
 from enrich.themes.evaluation import cfpb_embeddings, cfpb_sample, order_stability, product_scores  # noqa: E402

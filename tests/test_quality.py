@@ -9,10 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from enrich.heads.effort import effort_inputs, effort_raw_score, predict_effort
-from enrich.heads.linear import LinearHead
-from enrich.paths import models_dir
-
 pytestmark = pytest.mark.slow
 
 LABELS = ["negative", "neutral", "positive"]
@@ -83,44 +79,6 @@ def test_quality_sentiment_beats_majority_on_rotten_tomatoes_test(sentiment_head
 
     assert head["accuracy"] > majority["accuracy"] + 0.1
     assert head["macro_f1"] > majority["macro_f1"]
-
-
-def _effort_bucket(values: np.ndarray) -> np.ndarray:
-    buckets = np.full(len(values), "mild", dtype=object)
-    buckets[np.isnan(values)] = "null"
-    buckets[values <= -2] = "effortful"
-    buckets[values >= 1] = "easy"
-    return buckets
-
-
-def test_quality_effort_heads_on_seed_test(encoder):
-    from scipy.stats import spearmanr
-
-    from enrich.training.effort_data import load_effort_seed
-
-    presence = LinearHead.load(models_dir() / "effort", "presence")
-    score = LinearHead.load(models_dir() / "effort", "score")
-    test, train = load_effort_seed("test"), load_effort_seed("train")
-    truth = test["effort"].to_numpy(dtype=float)
-    texts = test["text"].tolist()
-    inputs = effort_inputs(encoder.encode(texts), texts)  # what effort.v1 feeds its heads
-
-    labelled = ~np.isnan(truth)
-    raw = effort_raw_score(score, inputs)
-    spearman = float(spearmanr(raw[labelled], truth[labelled]).statistic)
-
-    predicted = predict_effort(presence, score, inputs)
-    truth_buckets = _effort_bucket(truth)
-    three_way = np.isin(truth_buckets, ["null", "effortful", "easy"])
-    train_buckets = _effort_bucket(train["effort"].to_numpy(dtype=float))
-    majority = max(["null", "effortful", "easy"], key=lambda bucket: (train_buckets == bucket).sum())
-    head_accuracy = float((_effort_bucket(predicted)[three_way] == truth_buckets[three_way]).mean())
-    majority_accuracy = float((truth_buckets[three_way] == majority).mean())
-    print(f"effort seed test n={len(truth)} labelled={labelled.sum()}: spearman {spearman:.3f}, "
-          f"bucket accuracy {head_accuracy:.3f} vs majority ({majority}) {majority_accuracy:.3f}")
-
-    assert spearman >= 0.5
-    assert head_accuracy > majority_accuracy
 
 
 def test_quality_held_out_splits_are_disjoint_from_train():
