@@ -204,13 +204,16 @@ def sample_texts(kind: str) -> dict[str, str]:
         "reviews": (SAMPLE_DIR / "reviews.csv", "review_id", "text"),
         "surveys": (SAMPLE_DIR / "surveys.csv", "response_id", "comment"),
     }[kind]
-    csv.field_size_limit(1 << 30)
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        texts: dict[str, str] = {}
-        for row in csv.DictReader(handle):
-            if row.get(id_col):
-                texts.setdefault(row[id_col], row[text_col] or "")
-        return texts
+    previous_limit = csv.field_size_limit(1 << 30)  # the sample holds a ~200 KB row; restored below
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            texts: dict[str, str] = {}
+            for row in csv.DictReader(handle):
+                if row.get(id_col):
+                    texts.setdefault(row[id_col], row[text_col] or "")
+            return texts
+    finally:
+        csv.field_size_limit(previous_limit)
 
 
 @lru_cache(maxsize=None)
