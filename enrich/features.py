@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import lru_cache
@@ -27,6 +26,7 @@ import numpy as np
 
 from enrich._compat import require
 from enrich.errors import ModelError
+from enrich.heads.artifact import load_artifact, save_artifact
 
 FEATURE_NAMES: tuple[str, ...] = (
     "vader_compound",
@@ -169,28 +169,13 @@ class NgramTfidf:
 
     def save(self, directory: str | Path, name: str) -> Path:
         """Write ``<name>.safetensors`` (idf, weights) and ``<name>.json`` (vocabulary, max_n)."""
-        from safetensors.numpy import save_file
-
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        save_file({"idf": self.idf, "weights": self.weights}, str(directory / f"{name}.safetensors"))
         header = {"max_n": self.max_n, "token_pattern": TOKEN_PATTERN, "vocabulary": self.vocabulary}
-        (directory / f"{name}.json").write_text(json.dumps(header, ensure_ascii=False) + "\n")
-        return directory / f"{name}.safetensors"
+        return save_artifact(directory, name, {"idf": self.idf, "weights": self.weights}, header, ensure_ascii=False)
 
     @classmethod
     def load(cls, directory: str | Path, name: str) -> "NgramTfidf":
-        from safetensors.numpy import load_file
-
-        directory = Path(directory)
-        weights_path, header_path = directory / f"{name}.safetensors", directory / f"{name}.json"
-        if not weights_path.exists() or not header_path.exists():
-            raise ModelError(
-                f"n-gram table {name!r} not found in {directory} (expected {weights_path.name} and "
-                f"{header_path.name}); train it with: enrich train {directory.name}"
-            )
-        header = json.loads(header_path.read_text())
+        tensors, header = load_artifact(directory, name, "n-gram table")
         if header.get("token_pattern") != TOKEN_PATTERN:
-            raise ModelError(f"{header_path} was saved with another tokenizer; retrain: enrich train {directory.name}")
-        tensors = load_file(str(weights_path))
+            raise ModelError(f"n-gram table {name!r} in {directory} was saved with another tokenizer; "
+                             f"retrain: enrich train {Path(directory).name}")
         return cls(header["vocabulary"], tensors["idf"], tensors["weights"], header["max_n"])

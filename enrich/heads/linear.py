@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from enrich.errors import ModelError
+from enrich.heads.artifact import load_artifact, save_artifact
 
 HeadKind = Literal["softmax", "logistic", "linear"]
 
@@ -68,32 +68,16 @@ class LinearHead:
 
     def save(self, directory: str | Path, name: str) -> Path:
         """Write ``<name>.safetensors`` and ``<name>.json`` under ``directory``."""
-        from safetensors.numpy import save_file
-
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         tensors = {"weights": self.weights.astype(np.float32), "bias": self.bias.astype(np.float32)}
         if self.mean is not None:
             tensors["mean"] = self.mean.astype(np.float32)
             tensors["scale"] = self.scale.astype(np.float32)
-        save_file(tensors, str(directory / f"{name}.safetensors"))
         header = {"kind": self.kind, "labels": self.labels, "meta": self.meta}
-        (directory / f"{name}.json").write_text(json.dumps(header, indent=2, sort_keys=True) + "\n")
-        return directory / f"{name}.safetensors"
+        return save_artifact(directory, name, tensors, header, indent=2, sort_keys=True)
 
     @classmethod
     def load(cls, directory: str | Path, name: str) -> "LinearHead":
-        from safetensors.numpy import load_file
-
-        directory = Path(directory)
-        weights_path, header_path = directory / f"{name}.safetensors", directory / f"{name}.json"
-        if not weights_path.exists() or not header_path.exists():
-            raise ModelError(
-                f"head {name!r} not found in {directory} (expected {weights_path.name} and {header_path.name}); "
-                f"train it with: enrich train {directory.name}"
-            )
-        tensors = load_file(str(weights_path))
-        header = json.loads(header_path.read_text())
+        tensors, header = load_artifact(directory, name, "head")
         return cls(
             weights=tensors["weights"],
             bias=tensors["bias"],
