@@ -128,7 +128,7 @@ class ThemesConfig(_Strict):
     min_cluster_size: int | None = Field(default=None, ge=2)  # None: max(10, n_units // 160)
     min_samples: int | None = Field(default=None, ge=1)
     reassign_floor: float = Field(default=0.45, ge=-1.0, le=1.0)
-    n_top_themes: int | None = Field(default=None, ge=1)  # None: merged by centroid similarity, 5-15
+    n_top_themes: int | None = Field(default=None, ge=1)  # None: 5-15, cut at the hierarchy's largest gap
     max_fit_units: int | None = Field(default=20_000, ge=100)  # fit on a content-hash sample, assign the rest
     random_state: int = 42
 

@@ -394,3 +394,27 @@ def test_themer_registry_persists_ids_and_assigns_without_refit(tmp_path) -> Non
     assert assigned.tolist() == [1, 0, -1, -1]
     assert store.theme_events_frame()["event"].tolist() == ["new", "new"]
     assert store.theme_groups_frame()["children"].tolist() == [[0, 1]]
+
+
+def test_themer_exact_knn_matches_brute_force_and_puts_each_row_first() -> None:
+    from sklearn.neighbors import NearestNeighbors
+
+    from enrich.themes.reducers import exact_cosine_knn
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 16)).astype(np.float32)
+    X[10] = X[11]  # an exact duplicate: each of the pair must still list itself first
+    indices, distances = exact_cosine_knn(X, 8, block=64)
+    reference_distances, _ = NearestNeighbors(n_neighbors=8, metric="cosine").fit(X).kneighbors(X)
+    np.testing.assert_allclose(distances, reference_distances, atol=1e-5)
+    assert (indices[:, 0] == np.arange(300)).all()
+    assert indices[11, 1] == 10 and indices[10, 1] == 11
+    assert (np.diff(distances, axis=1) >= 0).all()
+
+
+def test_themer_umap_on_an_exact_graph_refuses_transform_with_a_clear_message(blobs: Blobs) -> None:
+    embeddings, _, _ = blobs
+    reducer = UMAPReducer(n_components=2)
+    reducer.fit_transform(embeddings)
+    with pytest.raises(ValueError, match="exact_knn_max=0"):
+        reducer.transform(embeddings[:3])

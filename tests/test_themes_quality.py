@@ -35,9 +35,15 @@ def test_themes_quality_top_level_follows_products(fitted: Themer, cfpb) -> None
     _, _, truth = cfpb
     ari, nmi = product_scores(fitted.top_labels_, truth)
     assert 5 <= len(fitted.top_themes_) <= 15
-    # issue 4 asks NMI >= 0.45; measured 0.357 (KMeans with the true k=8 reaches 0.40 on these embeddings), so this
-    # guards the level reached (ARI 0.39) against regressions until the gap is closed
-    assert ari >= 0.30 and nmi >= 0.33, (ari, nmi)
+    # Regression floor just under today's level (ARI 0.44, NMI 0.419); the issue's NMI 0.45 is the xfail below.
+    assert ari >= 0.30 and nmi >= 0.39, (ari, nmi)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 4 asks top-level NMI >= 0.45; measured 0.419. Mapping each fine theme "
+                   "to its majority product (a perfect merge) only reaches 0.448: the fine themes bound it")
+def test_themes_quality_top_level_nmi_target(fitted: Themer, cfpb) -> None:
+    _, _, truth = cfpb
+    assert product_scores(fitted.top_labels_, truth)[1] >= 0.45
 
 
 def test_themes_quality_unthemed_share_is_small_and_transform_agrees(fitted: Themer, cfpb) -> None:

@@ -1,9 +1,14 @@
-"""The coarse level of themes: fine themes merged by centroid similarity.
+"""The coarse level of themes: fine themes merged by the similarity of their positions.
 
-Average-linkage agglomerative clustering over the fine centroids (cosine distance; scipy, deterministic). The cut:
-``n_top`` groups when asked for; otherwise the dendrogram is cut where merging would join groups whose centroids are
-less similar than ``merge_similarity``, and the count is then clamped to ``[min_top, max_top]`` (5-15 by default) so
-that the top level stays a readable overview. A top group's centroid is the normalised mean of its units.
+Average-linkage agglomerative clustering over one position per fine theme (scipy, deterministic). ``Themer`` passes
+each fine theme's mean position in the *reduced* space the clusters were found in (Euclidean), because there
+the merge follows the same neighbourhood structure HDBSCAN saw; without a reducer it passes the embedding centroids
+(cosine). Measured on two CFPB samples of 4,000 narratives (random_state 7 to choose, 42 to report; top-level NMI
+against the product): embedding centroids 0.373 / 0.350, reduced positions 0.416 / 0.419.
+
+The cut: ``n_top`` groups when asked for; otherwise the dendrogram is cut at its largest gap between successive
+merge heights among the cuts that leave ``[min_top, max_top]`` groups (5-15 by default): the count where merging
+further would first join clearly separate groups, kept in a range an analyst can read.
 
 Example:
     >>> import numpy as np
@@ -14,6 +19,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -21,46 +28,41 @@ __all__ = ["merge_themes"]
 
 
 def merge_themes(
-    centroids: NDArray[np.floating],
+    positions: NDArray[np.floating],
     n_top: int | None = None,
-    merge_similarity: float = 0.7,
     min_top: int = 5,
     max_top: int = 15,
     sizes: NDArray[np.integer] | None = None,
+    metric: Literal["cosine", "euclidean"] = "cosine",
 ) -> NDArray[np.int64]:
     """Parent group of each fine theme.
 
     Args:
-        centroids: Fine centroids, shape ``[k, d]``, L2-normalised.
-        n_top: Groups wanted; ``None`` cuts at ``merge_similarity`` and clamps to ``[min_top, max_top]``.
-        merge_similarity: Cosine similarity below which groups are not merged (when ``n_top`` is ``None``).
+        positions: One row per fine theme, shape ``[k, m]``: embedding centroids (``metric="cosine"``) or mean
+            reduced coordinates (``metric="euclidean"``).
+        n_top: Groups wanted; ``None`` cuts at the largest gap in merge heights within ``[min_top, max_top]``.
         min_top: Fewest groups in the automatic cut.
         max_top: Most groups in the automatic cut.
         sizes: Units per fine theme, shape ``[k]``; groups are numbered by total size, largest first (by the
             smallest member id when ``None`` or tied).
+        metric: Distance between positions.
 
     Returns:
         Group id per fine theme, shape ``[k]`` int64, ids ``0..g-1`` with ``g <= k``.
     """
-    centroids = np.asarray(centroids, dtype=np.float64)
-    k = len(centroids)
-    if k == 0:
-        return np.zeros(0, dtype=np.int64)
-    if k == 1:
-        return np.zeros(1, dtype=np.int64)
+    positions = np.asarray(positions, dtype=np.float64)
+    k = len(positions)
+    if k <= 1:
+        return np.zeros(k, dtype=np.int64)
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import pdist
 
-    distances = np.clip(pdist(centroids, metric="cosine"), 0.0, 2.0)
+    distances = pdist(positions, metric=metric)
+    if metric == "cosine":
+        distances = np.clip(distances, 0.0, 2.0)
     tree = linkage(distances, method="average")
-    if n_top is not None:
-        groups = fcluster(tree, t=max(1, min(int(n_top), k)), criterion="maxclust")
-    else:
-        groups = fcluster(tree, t=1.0 - merge_similarity, criterion="distance")
-        n_groups = len(np.unique(groups))
-        low, high = min(min_top, k), min(max_top, k)
-        if not low <= n_groups <= high:
-            groups = fcluster(tree, t=int(np.clip(n_groups, low, high)), criterion="maxclust")
+    wanted = _largest_gap_count(tree[:, 2], k, min_top, max_top) if n_top is None else max(1, min(int(n_top), k))
+    groups = fcluster(tree, t=wanted, criterion="maxclust")
     weights = np.ones(k) if sizes is None else np.asarray(sizes, dtype=np.float64)
     unique = np.unique(groups)
     totals = np.array([weights[groups == g].sum() for g in unique])
@@ -68,3 +70,22 @@ def merge_themes(
     rank = np.lexsort((first, -totals))  # by size desc, then by smallest member
     new_id = {int(unique[r]): i for i, r in enumerate(rank)}
     return np.array([new_id[int(g)] for g in groups], dtype=np.int64)
+
+
+def _largest_gap_count(heights: NDArray[np.float64], k: int, min_top: int, max_top: int) -> int:
+    """Group count in ``[min_top, max_top]`` (capped at ``k``) whose next merge is the biggest jump in height.
+
+    ``heights[i]`` is the height of merge ``i`` (ascending); after ``k - g`` merges ``g`` groups remain, and the
+    merge that would leave ``g - 1`` is ``heights[k - g]``.
+    """
+    low, high = min(min_top, k), min(max_top, k)
+    if low >= k:
+        return k
+    best_count, best_gap = high, -1.0
+    for count in range(max(low, 2), high + 1):
+        done = k - count
+        previous = heights[done - 1] if done > 0 else 0.0
+        gap = float(heights[done] - previous)
+        if gap > best_gap + 1e-12:
+            best_count, best_gap = count, gap
+    return best_count

@@ -32,10 +32,18 @@ every size tried, so the default is ``UMAPReducer(n_components=5, n_neighbors=15
 with ``HDBSCANClusterer(..., cluster_selection_method="leaf")``. UMAP costs ~10-40 s per 4,000 units on this
 machine (~72 s per 100k unloaded); ``Themer(max_fit_units=20_000)`` clusters a sample and assigns the rest.
 ``PCAReducer`` stays for quick runs and tests on well-separated data.
+
+Speed. Below 4,096 rows umap-learn computes all pairwise distances through a per-pair Python callable: profiling
+a 4,000-unit fit showed 38 of its 52 s there. ``UMAPReducer`` therefore builds the neighbour graph itself, exactly,
+by blocked matrix products (< 1 s at 4,000 rows; up to ``exact_knn_max`` = 30,000 rows, above which UMAP's own
+approximate search runs), and optimises the layout for 200 epochs instead of umap-learn's 500 below 10,000 rows.
+On the same sample the UMAP step went from ~7 s to ~3 s with the exact graph (epochs 500 -> 200) and the themes
+kept their quality (HDBSCAN fine NMI 0.282 -> 0.297, clusters 35 -> 32); the exact graph is also deterministic.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -43,7 +51,7 @@ from numpy.typing import NDArray
 
 from enrich._compat import require
 
-__all__ = ["Reducer", "PCAReducer", "UMAPReducer", "NullReducer", "default_reducer"]
+__all__ = ["Reducer", "PCAReducer", "UMAPReducer", "NullReducer", "default_reducer", "exact_cosine_knn"]
 
 
 @runtime_checkable
@@ -64,6 +72,44 @@ def _as_matrix(X: NDArray[np.floating]) -> NDArray[np.float32]:
     if matrix.ndim != 2:
         raise ValueError(f"expected a 2-D array of shape [n_samples, n_features]; got shape {matrix.shape}")
     return matrix
+
+
+def exact_cosine_knn(
+    X: NDArray[np.floating], k: int, block: int = 1024
+) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
+    """Exact k nearest neighbours by cosine distance, each row's own index first, ties broken by lower index.
+
+    Blocked matrix products: memory ``block * n`` floats, time ``n^2 d``, deterministic for a given row order.
+
+    Args:
+        X: Rows, shape ``[n, d]`` (normalised here).
+        k: Neighbours per row including itself, ``1 <= k <= n``.
+        block: Rows per matrix product.
+
+    Returns:
+        (indices ``[n, k]`` int32, cosine distances ``[n, k]`` float32 in ``[0, 2]``), nearest first.
+
+    Example:
+        >>> import numpy as np
+        >>> indices, distances = exact_cosine_knn(np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype="float32"), 2)
+        >>> indices.tolist()
+        [[0, 1], [1, 0], [2, 1]]
+    """
+    matrix = _as_matrix(X)
+    matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    n = len(matrix)
+    indices = np.empty((n, k), dtype=np.int32)
+    distances = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        rows = np.arange(start, min(start + block, n))
+        distance = 1.0 - matrix[rows] @ matrix.T
+        distance[np.arange(len(rows)), rows] = -1.0  # itself first, even among exact duplicates
+        nearest = np.argpartition(distance, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(rows), 1))
+        nearest_distance = np.take_along_axis(distance, nearest, axis=1)
+        ranking = np.lexsort((nearest, nearest_distance), axis=1)
+        indices[rows] = np.take_along_axis(nearest, ranking, axis=1)
+        distances[rows] = np.clip(np.take_along_axis(nearest_distance, ranking, axis=1), 0.0, 2.0)
+    return indices, distances
 
 
 class PCAReducer:
@@ -112,6 +158,11 @@ class UMAPReducer:
         min_dist: Minimum distance between embedded points; 0.0 packs clusters tightly, which suits HDBSCAN.
         metric: Distance in the input space; ``"cosine"`` for sentence embeddings.
         random_state: Seed; ``None`` allows parallel, non-reproducible runs.
+        n_epochs: Layout optimisation epochs (UMAP's own default is 500 below 10,000 rows, 200 above).
+        exact_knn_max: Up to this many rows (cosine metric), the neighbour graph is computed exactly by blocked
+            matrix products instead of UMAP's own search: deterministic, and ~10x faster than UMAP's pairwise
+            path below 4,096 rows. The fitted UMAP then has no search index, so :meth:`transform` of new rows is
+            unavailable (``Themer`` never needs it: it assigns new units by centroid).
 
     Example:
         >>> import numpy as np
@@ -127,12 +178,16 @@ class UMAPReducer:
         min_dist: float = 0.0,
         metric: Literal["cosine", "euclidean"] | str = "cosine",
         random_state: int | None = 42,
+        n_epochs: int | None = 200,
+        exact_knn_max: int = 30_000,
     ) -> None:
         self.n_components = n_components
         self.n_neighbors = n_neighbors
         self.min_dist = min_dist
         self.metric = metric
         self.random_state = random_state
+        self.n_epochs = n_epochs
+        self.exact_knn_max = exact_knn_max
 
     def fit_transform(self, X: NDArray[np.floating]) -> NDArray[np.float32]:
         """Fit UMAP on ``X`` ``[n, d]``; return ``[n, n_components]`` float32.
@@ -150,21 +205,31 @@ class UMAPReducer:
             options["n_jobs"] = 1  # a seeded UMAP is single-threaded anyway; saying so silences its warning
         if n_samples < self.n_components + 2:
             options["init"] = "random"  # the spectral layout needs more points than output dimensions
+        n_neighbors = max(2, min(self.n_neighbors, n_samples - 1))
+        if self.metric == "cosine" and n_samples <= self.exact_knn_max:
+            options["precomputed_knn"] = (*exact_cosine_knn(matrix, n_neighbors), None)
         self.umap_ = umap.UMAP(
             n_components=self.n_components,
-            n_neighbors=max(2, min(self.n_neighbors, n_samples - 1)),
+            n_neighbors=n_neighbors,
             min_dist=self.min_dist,
             metric=self.metric,
             random_state=self.random_state,
+            n_epochs=self.n_epochs,
             **options,
         )
-        return np.ascontiguousarray(self.umap_.fit_transform(matrix), dtype=np.float32)
+        with warnings.catch_warnings():  # "no search index": expected with an exact graph, see exact_knn_max
+            warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
+            return np.ascontiguousarray(self.umap_.fit_transform(matrix), dtype=np.float32)
 
     def transform(self, X: NDArray[np.floating]) -> NDArray[np.float32]:
         """Embed new rows ``[n, d]`` into the fitted space; returns ``[n, n_components]`` float32."""
         if not hasattr(self, "umap_"):
             raise ValueError("UMAPReducer is not fitted yet; call fit_transform(X) first")
-        return np.ascontiguousarray(self.umap_.transform(_as_matrix(X)), dtype=np.float32)
+        try:
+            return np.ascontiguousarray(self.umap_.transform(_as_matrix(X)), dtype=np.float32)
+        except NotImplementedError as error:
+            raise ValueError("this UMAPReducer was fitted on an exact neighbour graph, which keeps no search index; "
+                             "pass exact_knn_max=0 to keep one for transform") from error
 
 
 class NullReducer:

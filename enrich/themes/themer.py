@@ -15,8 +15,9 @@ Steps of :meth:`Themer.fit`:
    assignment repeated once, so ``labels_`` *is* nearest-centroid assignment to the final ``centroids_``:
    :meth:`transform` on the fitted units reproduces ``labels_`` exactly, and a unit is unthemed only when no
    theme is similar enough, never because of where HDBSCAN drew a density boundary.
-5. Fine themes are numbered ``0..k-1`` by descending size (ties by the smallest member key) and merged by centroid
-   similarity into ``n_top_themes`` (default: about 5-15) top-level themes (:mod:`enrich.themes.hierarchy`).
+5. Fine themes are numbered ``0..k-1`` by descending size (ties by the smallest member key) and merged into
+   ``n_top_themes`` (default: 5-15, cut at the largest gap) top-level themes by average linkage over their mean
+   positions in the reduced space (embedding centroids when nothing was reduced; :mod:`enrich.themes.hierarchy`).
 6. Both levels are labelled by the labeller (key phrases, a short name, 3 quotes).
 """
 
@@ -116,6 +117,19 @@ def _lift(labels: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np.i
     return np.where(labels >= 0, parents[np.maximum(labels, 0)], UNTHEMED).astype(np.int64)
 
 
+def _reduced_positions(reduced: NDArray[np.floating], vectors: NDArray[np.float32], labels: NDArray[np.int64],
+                       centroids: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Mean reduced coordinates of each theme's fitted members (a theme with none: its nearest fitted unit's)."""
+    positions = np.empty((len(centroids), reduced.shape[1]), dtype=np.float64)
+    for theme in range(len(centroids)):
+        members = labels == theme
+        if members.any():
+            positions[theme] = reduced[members].mean(axis=0)
+        else:
+            positions[theme] = reduced[int(np.argmax(vectors @ centroids[theme]))]
+    return positions
+
+
 def _centroids_of(vectors: NDArray[np.float32], labels: NDArray[np.int64], k: int) -> NDArray[np.float32]:
     sums = np.zeros((k, vectors.shape[1]), dtype=np.float64)
     themed = labels >= 0
@@ -142,7 +156,7 @@ class Themer(BaseEstimator):  # type: ignore[misc]
         min_samples: HDBSCAN's density smoothing; ``None`` means ``min(min_cluster_size, 10)``.
         reassign_floor: Cosine similarity in [-1, 1]; a unit belongs to its nearest theme at or above it, else it is
             unthemed (``-1``). :meth:`transform` uses the same rule.
-        n_top_themes: Number of top-level themes; ``None`` picks about 5-15 by centroid similarity.
+        n_top_themes: Number of top-level themes; ``None`` picks 5-15 at the dendrogram's largest gap.
         max_fit_units: Cluster at most this many units (a content-keyed sample); the rest are assigned. ``None``
             clusters every unit.
         random_state: Seed given to the default reducer.
@@ -266,6 +280,7 @@ class Themer(BaseEstimator):  # type: ignore[misc]
         min_cluster_size = int(self.min_cluster_size or max(10, n_fit // 160))
 
         self.reducer_, self.clusterer_ = None, None
+        reduced = None
         if n_fit < 2 * min_cluster_size:
             centroids = self._fit_tiny(vectors[:n_fit], min_cluster_size)
         else:
@@ -281,8 +296,11 @@ class Themer(BaseEstimator):  # type: ignore[misc]
         self.labels_ = np.empty(n_units, dtype=np.int64)
         self.labels_[order] = sorted_labels
         sizes = np.bincount(sorted_labels[sorted_labels >= 0], minlength=len(centroids))
-        self.parents_ = (merge_themes(centroids, self.n_top_themes, sizes=sizes) if len(centroids)
-                         else np.zeros(0, dtype=np.int64))
+        if reduced is None:
+            self.parents_ = merge_themes(centroids, self.n_top_themes, sizes=sizes)
+        else:
+            positions = _reduced_positions(reduced, vectors[:n_fit], sorted_labels[:n_fit], centroids)
+            self.parents_ = merge_themes(positions, self.n_top_themes, sizes=sizes, metric="euclidean")
         sorted_top = _lift(sorted_labels, self.parents_)
         n_top = int(self.parents_.max()) + 1 if len(self.parents_) else 0
         self.top_centroids_ = _centroids_of(vectors, sorted_top, n_top)
