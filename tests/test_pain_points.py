@@ -7,7 +7,8 @@ import pytest
 from enrich.components.batch import Batch
 import numpy as np
 
-from enrich.components.pain_points import FEATURES, CandidateScorer, PainPointExtractor, normalise_chunk, select
+from enrich.components.pain_points import (FEATURES, CandidateScorer, PainPointExtractor, candidates,
+                                           normalise_chunk, select)
 from enrich.pain_point_names import PainPointNames
 from enrich.schema import Unit
 
@@ -93,6 +94,48 @@ def test_pain_points_incremental_run_names_like_a_full_run(encoder):
     assert [one_by_one.extract_texts([text])[0] for text in reversed(texts)] == full[::-1]
 
 
+def test_pain_points_broad_candidates_compose_events_with_nearby_aspects():
+    from enrich.nlp import load_spacy
+
+    nlp = load_spacy("noun_chunks")
+    delayed = {c.name: c.rule for c in candidates(nlp("@united my flight was delayed 4 hours and there was no wifi."))}
+    assert delayed.get("flight delay") in {"event", "event_composed"}
+    assert delayed.get("no wifi") == "no_chunk"
+    on_hold = {c.name for c in candidates(nlp("I have been on hold for 95 minutes."))}
+    assert "long hold" in on_hold
+
+
+def test_pain_points_rules_only_path_ignores_broad_candidates(extractor):
+    rules_only = PainPointExtractor(encoder=None, scorer=None)
+    [names] = rules_only.extract_texts(["The app keeps crashing on my phone."])
+    assert names == ["app crash"]
+
+
+class _LetterEncoder:
+    """Deterministic fake encoder: names sharing their first letter are identical, others orthogonal."""
+
+    def encode(self, texts):
+        rows = np.zeros((len(texts), 26))
+        for row, text in enumerate(texts):
+            rows[row, ord(text[0]) - ord("a")] = 1.0
+        return rows
+
+
+def test_pain_points_match_calibration_picks_the_threshold_that_agrees_with_judges(tmp_path):
+    from enrich.training.pain_points import calibrate_match_threshold
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("name_a,name_b,same\napp crash,app freeze,0\nlate delivery,delivery delay,0\n"
+                     "bag fee,bag fees,1\n")
+    calibration = calibrate_match_threshold(_LetterEncoder(), pairs)
+    # similarities 1, 0, 1 against judgements 0, 0, 1: two of three agree whatever the threshold
+    assert calibration["n_pairs"] == 3 and calibration["n_same"] == 1
+    assert all(abs(row["agreement"] - 2 / 3) < 1e-9 for row in calibration["by_threshold"].values())
+    pairs.write_text("name_a,name_b,same\napp crash,late delivery,0\nbag fee,bag fees,1\n")
+    calibration = calibrate_match_threshold(_LetterEncoder(), pairs)
+    assert calibration["by_threshold"][calibration["best"]]["agreement"] == 1.0
+
+
 @pytest.mark.slow
 def test_pain_points_beats_noun_chunk_baseline_on_test_split(encoder):
     from enrich.training.pain_points import evaluate
@@ -101,9 +144,9 @@ def test_pain_points_beats_noun_chunk_baseline_on_test_split(encoder):
     ours, baseline = scores["pain_points.v1"], scores["noun chunks (baseline)"]
     assert ours["precision"] > baseline["precision"] + 0.1
     assert ours["f1"] > baseline["f1"]
-    # regression floor just under the figures in models/pain_points/card.md (0.571 / 0.253)
-    assert ours["precision"] >= 0.55
-    assert ours["recall"] >= 0.24
+    # regression floor just under the figures in models/pain_points/card.md (0.481 / 0.128, calibrated match >= 0.85)
+    assert ours["precision"] >= 0.45
+    assert ours["recall"] >= 0.11
 
 
 @pytest.mark.slow

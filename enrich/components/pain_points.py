@@ -236,7 +236,8 @@ class Candidate:
 
 #: Rules that propose candidates, most specific first; the scorer has one feature per rule.
 RULES = ("event", "event_bare", "predicate_adj", "predicate_judged", "too_many", "chunk_problem_adj",
-         "chunk_subject", "chunk_other")
+         "chunk_subject", "chunk_other", "event_composed", "no_chunk", "long_wait", "predicate_other",
+         "chunk_modifier", "chunk_head")
 
 
 def candidates(doc) -> list[Candidate]:
@@ -302,6 +303,7 @@ def candidates(doc) -> list[Candidate]:
             found.append(Candidate(name, "chunk_subject", root.i))
         else:
             found.append(Candidate(name, "chunk_other", root.i))
+    found.extend(broad_candidates(doc))
     found.sort(key=lambda candidate: RULES.index(candidate.rule))  # stable: text order within a rule
     seen: set[str] = set()
     out = []
@@ -312,12 +314,64 @@ def candidates(doc) -> list[Candidate]:
     return out
 
 
+_WAIT_WORDS = {"hold": "long hold", "wait": "long wait", "queue": "long queue", "line": "long queue"}
+
+
+def broad_candidates(doc) -> list[Candidate]:
+    """Looser candidates than the tiers above, for the scorer to choose among (recall over precision).
+
+    An event word composed with each of the three nearest aspects of the unit ("delayed" + "flight" ->
+    "flight delay"), "no" + a chunk ("no wifi"), waiting on hold with a duration ("long hold"), a subject with
+    any non-praising predicate adjective, a chunk with any non-praising modifier ("flaking finish") and the last
+    one or two words of a longer name ("paste answer" -> "answer").
+    """
+    found: list[Candidate] = []
+    aspects = [(chunk.root, _aspect(chunk.root, True)) for chunk in doc.noun_chunks
+               if chunk.root.pos_ != "PRON" and not _praised(chunk.root)]
+    aspects = [(root, name) for root, name in aspects if name]
+    has_duration = any(t.lemma_.lower() in _DURATION or t.like_num for t in doc)
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma in EVENT_VERBS and not (token.pos_ in {"VERB", "AUX"} and _negated(token)):
+            template = EVENT_VERBS[lemma][0]
+            nearest = sorted((root for root, _ in aspects if root.i != token.i), key=lambda r: abs(r.i - token.i))
+            names = dict((root.i, name) for root, name in aspects)
+            for root in nearest[:3]:
+                found.append(Candidate(template.format(x=names[root.i]), "event_composed", token.i))
+        if lemma in _WAIT_WORDS and has_duration:
+            found.append(Candidate(_WAIT_WORDS[lemma], "long_wait", token.i))
+        if token.dep_ in {"acomp", "attr"} and token.pos_ == "ADJ" and token.head.pos_ in {"AUX", "VERB"} and (
+                lemma not in POSITIVE and lemma not in PROBLEM_ADJ and lemma not in NEGATIVE_JUDGEMENT):
+            for subject in (c for c in token.head.children if c.dep_ in _SUBJECT_DEPS and c.pos_ != "PRON"):
+                name = _aspect(subject)
+                if name:
+                    found.append(Candidate(f"{lemma} {name}", "predicate_other", token.i))
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.pos_ == "PRON" or _praised(root):
+            continue
+        name = _aspect(root, True)
+        if not name:
+            continue
+        if any(t.lower_ == "no" for t in chunk):
+            found.append(Candidate(f"no {name}", "no_chunk", root.i))
+        for modifier in (t for t in chunk if t.dep_ == "amod" and t.pos_ in {"ADJ", "VERB"}):
+            word = modifier.lower_ if modifier.pos_ == "VERB" else modifier.lemma_.lower()
+            if word not in POSITIVE and word not in PROBLEM_ADJ and word not in _STOP and word.isalpha():
+                found.append(Candidate(f"{word} {name}", "chunk_modifier", root.i))
+        words = name.split()
+        for size in (1, 2):
+            if len(words) > size and words[-size] not in _GENERIC:
+                found.append(Candidate(" ".join(words[-size:]), "chunk_head", root.i))
+    return found
+
+
 def extract(doc) -> list[str]:
     """Raw pain-point names of one parsed negative unit by the hand-written tiers alone (no scorer)."""
     found = candidates(doc)
     chosen: list[str] = []
     for candidate in found:
-        if candidate.rule == "chunk_other":
+        if RULES.index(candidate.rule) >= RULES.index("chunk_other"):
             continue
         # an aspect already named inside an event ("app" beside "app crash") adds nothing
         if any(f" {candidate.name} " in f" {other} " for other in chosen):
