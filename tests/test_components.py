@@ -363,3 +363,17 @@ def test_components_blank_feedback_flows_through_every_step(steps):
     assert batch.embeddings is not None and batch.embeddings.shape == (0, EMBEDDING_DIM)
     assert batch.annotations["sentiment_label"] == []
     assert batch.annotations["pain_points"] == []
+
+
+def test_components_language_short_units_take_their_feedback_language():
+    units = [
+        Unit("review:de", 0, "Die App stürzt beim Bezahlen ständig ab und mir wurde der Betrag doppelt abgebucht."),
+        Unit("review:de", 1, "Sehr ärgerlich."),
+        Unit("review:fr", 0, "Toujours pas remboursé après un mois. Le service client ne répond plus."),
+        Unit("review:fr", 1, "Je déconseille."),
+        Unit("review:mixed", 0, "El pedido llegó con una semana de retraso y la caja estaba rota."),
+        Unit("review:mixed", 1, "The support team was useless."),  # its own English evidence keeps it English
+        Unit("review:en", 0, "Sehr gut."),  # an English feedback gives no context; two words cannot vote alone
+    ]
+
+    assert LanguageFlagger().predict(Batch(feedback=[], units=units)) == ["de", "de", "fr", "fr", "es", "en", "en"]
