@@ -1,6 +1,7 @@
 """``effort.v1``: customer effort per unit on -5 (extreme effort) .. +5 (effortless), None when the unit says
-nothing about effort, from the heads in ``models/effort/`` (see its card) over the shared embedding and cheap
-lexical cues of the unit's text, plus the sentiment model's probabilities when the heads were trained on them."""
+nothing about effort, from the heads in ``models/effort/`` (see its card) over the shared embedding, cheap
+lexical cues and word n-grams of the unit's text, plus the sentiment model's probabilities when the heads were
+trained on them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
-from enrich.heads.effort import effort_inputs, predict_effort, sentiment_fingerprint
+from enrich.heads.effort import EffortBuckets, effort_inputs, predict_effort, sentiment_fingerprint
 from enrich.heads.linear import LinearHead
 from enrich.paths import models_dir
 
@@ -24,8 +25,8 @@ class EffortScorer:
         >>> scorer.set_annotations(batch, scorer.predict(batch))   # batch.annotations["effort_score"]
     """
 
-    def __init__(self, presence: LinearHead | None = None, score: LinearHead | None = None, sentiment=None):
-        self.presence = presence or LinearHead.load(models_dir() / "effort", "presence")
+    def __init__(self, presence: EffortBuckets | None = None, score: LinearHead | None = None, sentiment=None):
+        self.presence = presence or EffortBuckets.load(models_dir() / "effort", "presence")
         self.score = score or LinearHead.load(models_dir() / "effort", "score")
         self.sentiment = sentiment
         if self.sentiment is None and self.presence.meta.get("sentiment_inputs"):
@@ -47,8 +48,9 @@ class EffortScorer:
         mask = batch.scorable()
         if mask.any():
             rows = np.flatnonzero(mask)
-            inputs = effort_inputs(batch.embeddings[mask], [batch.units[row].text for row in rows], self.sentiment)
-            values = predict_effort(self.presence, self.score, inputs)
+            texts = [batch.units[row].text for row in rows]
+            inputs = effort_inputs(batch.embeddings[mask], texts, self.sentiment)
+            values = predict_effort(self.presence, self.score, inputs, texts)
             for row, value in zip(rows, values):
                 efforts[row] = None if np.isnan(value) else float(value)
         return efforts
