@@ -209,3 +209,11 @@ def test_runner_units_carry_sentiment_unless_non_english(sample_runs: SampleRuns
     feedback = sample_runs.store.feedback_frame()
     assert len(feedback) == 778
     assert set(units["feedback_key"]) <= set(feedback["feedback_key"])
+
+
+def test_runner_top_level_themes_are_an_overview_not_one_catch_all(sample_runs: SampleRuns):
+    # Average linkage once chained 92% of the sample units into one top-level group; a top level is only useful to
+    # an analyst if it splits the corpus (see enrich/themes/hierarchy.py).
+    groups = sample_runs.store.theme_groups_frame()
+    assert 5 <= len(groups) <= 15
+    assert groups["size"].max() / groups["size"].sum() <= 0.6, groups[["label", "size"]]

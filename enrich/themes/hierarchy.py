@@ -1,10 +1,24 @@
-"""The coarse level of themes: fine themes merged by the similarity of their positions.
+"""The coarse level of themes: fine themes merged by the closeness of their positions.
 
-Average-linkage agglomerative clustering over one position per fine theme (scipy, deterministic). ``Themer`` passes
-each fine theme's mean position in the *reduced* space the clusters were found in (Euclidean), because there
+Complete-linkage agglomerative clustering over one position per fine theme (scipy, deterministic). ``Themer``
+passes each fine theme's mean position in the *reduced* space the clusters were found in (Euclidean), because there
 the merge follows the same neighbourhood structure HDBSCAN saw; without a reducer it passes the embedding centroids
-(cosine). Measured on two CFPB samples of 4,000 narratives (random_state 7 to choose, 42 to report; top-level NMI
-against the product): embedding centroids 0.373 / 0.350, reduced positions 0.416 / 0.419.
+(cosine). Complete linkage bounds a group's diameter (every pair of its fine themes is close), so groups do not
+chain into one catch-all. Measured (top level; CFPB samples of 4,000 narratives, random_state 7 / 42, NMI against
+the product; and the share of units in the largest group on the sample corpora, 1,713 units):
+
+=========================================  ============  ===========  ==================
+merge                                      NMI (7)         NMI (42)     largest group
+=========================================  ============  ===========  ==================
+average, embedding centroids (before)      0.373         0.350        0.50
+average, reduced positions                 0.409         0.410        0.92
+complete, reduced positions (default)      0.396         0.423        0.43
+Ward, embedding centroids                  0.382         0.411        0.27
+=========================================  ============  ===========  ==================
+
+The first row is the previous release (cut at centroid cosine 0.7, clamped to 5-15); the others cut at the largest
+gap (below). Ward on embedding centroids balances groups best but scores lower on CFPB; complete linkage in the
+reduced space is the compromise. NMI moves by ~0.01 between runs whose inputs differ only in float rounding.
 
 The cut: ``n_top`` groups when asked for; otherwise the dendrogram is cut at its largest gap between successive
 merge heights among the cuts that leave ``[min_top, max_top]`` groups (5-15 by default): the count where merging
@@ -60,7 +74,7 @@ def merge_themes(
     distances = pdist(positions, metric=metric)
     if metric == "cosine":
         distances = np.clip(distances, 0.0, 2.0)
-    tree = linkage(distances, method="average")
+    tree = linkage(distances, method="complete")
     wanted = _largest_gap_count(tree[:, 2], k, min_top, max_top) if n_top is None else max(1, min(int(n_top), k))
     groups = fcluster(tree, t=wanted, criterion="maxclust")
     weights = np.ones(k) if sizes is None else np.asarray(sizes, dtype=np.float64)

@@ -16,7 +16,7 @@ Steps of :meth:`Themer.fit`:
    :meth:`transform` on the fitted units reproduces ``labels_`` exactly, and a unit is unthemed only when no
    theme is similar enough, never because of where HDBSCAN drew a density boundary.
 5. Fine themes are numbered ``0..k-1`` by descending size (ties by the smallest member key) and merged into
-   ``n_top_themes`` (default: 5-15, cut at the largest gap) top-level themes by average linkage over their mean
+   ``n_top_themes`` (default: 5-15, cut at the largest gap) top-level themes by complete linkage over their mean
    positions in the reduced space (embedding centroids when nothing was reduced; :mod:`enrich.themes.hierarchy`).
 6. Both levels are labelled by the labeller (key phrases, a short name, 3 quotes).
 """
