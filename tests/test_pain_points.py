@@ -10,6 +10,7 @@ import numpy as np
 from enrich.components.pain_points import (FEATURES, CandidateScorer, PainPointExtractor, candidates,
                                            normalise_chunk, select)
 from enrich.pain_point_names import PainPointNames
+from enrich.pain_point_retrieval import NAME_FEATURES, NameRetriever, NameVocabulary, select_names
 from enrich.schema import Unit
 
 
@@ -111,6 +112,67 @@ def test_pain_points_rules_only_path_ignores_broad_candidates(extractor):
     assert names == ["app crash"]
 
 
+def _toy_vocabulary() -> NameVocabulary:
+    """Three names on three axes of a 4-d space; two labelled examples carry "app crash", one "late delivery"."""
+    axes = np.eye(4, dtype=np.float32)
+    return NameVocabulary(["app crash", "late delivery", "double charge"], axes[[0, 1, 2, 0]], [0, 1, 2, 0],
+                          [True, True, False], axes[[0, 0, 1]], [[0], [0], [1]])
+
+
+def test_pain_points_retrieval_proposes_vocabulary_and_out_of_vocabulary_extracted_names():
+    retriever = NameRetriever(np.zeros(len(NAME_FEATURES)), 0.0, 0.5, _toy_vocabulary())
+    unit = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    other = np.array([0.0, 0.0, 0.0, 1.0], dtype=np.float32)
+    [proposed] = retriever.propose(unit, ["the app closes itself"], [[("app crash", 0.9, np.eye(4)[0]),
+                                                                      ("wifi", 0.4, other)]])
+    features = dict(zip(proposed.names, proposed.features))
+    # "double charge" has no labelled example and is not a table name: not in the vocabulary
+    assert proposed.names == ["app crash", "late delivery", "wifi"]
+    crash, late, wifi = features["app crash"], features["late delivery"], features["wifi"]
+    column = {name: i for i, name in enumerate(NAME_FEATURES)}
+    assert crash[column["unit_name_cosine"]] == pytest.approx(1.0) and late[column["unit_name_cosine"]] == 0.0
+    assert crash[column["knn_vote"]] > late[column["knn_vote"]]
+    assert crash[column["extracted"]] == 1.0 and crash[column["extracted_score"]] == pytest.approx(0.9)
+    assert crash[column["word_overlap"]] == 0.5  # "app" is in the text, "crash" is not
+    assert wifi[column["in_vocabulary"]] == 0.0 and wifi[column["extracted_score"]] == pytest.approx(0.4)
+
+
+def test_pain_points_retrieval_leaves_the_unit_out_of_label_transfer():
+    vocabulary = _toy_vocabulary()
+    unit = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    *_, counts = vocabulary.transfer(unit)
+    *_, counts_without_first = vocabulary.transfer(unit, exclude=0)
+    assert counts.tolist() == [2.0, 1.0, 0.0] and counts_without_first.tolist() == [1.0, 1.0, 0.0]
+
+
+def test_pain_points_retrieval_keeps_best_distinct_names_above_threshold():
+    names = ["flight delay", "delayed flight", "lost luggage", "app", "app crash", "rude staff"]
+    vectors = np.array([[1, 0, 0], [0.99, 0.141, 0], [0, 1, 0], [0, 0, 1], [0, 0.6, 0.8], [0, 0.8, 0.6]])
+    scores = np.array([0.9, 0.85, 0.7, 0.65, 0.6, 0.1])
+    # "delayed flight" repeats "flight delay" (cosine 0.99); at most three names
+    assert select_names(names, scores, vectors, 0.5) == ["flight delay", "lost luggage", "app"]
+    assert select_names(["app crash", "app"], np.array([0.9, 0.8]), np.eye(2), 0.5) == ["app crash"]
+    assert select_names(names, scores, vectors, 0.95) == []
+
+
+def test_pain_points_retriever_round_trips_as_json_and_safetensors(tmp_path):
+    retriever = NameRetriever(np.linspace(-1, 1, len(NAME_FEATURES)), 0.3, 0.45, _toy_vocabulary())
+    retriever.save(tmp_path)
+    loaded = NameRetriever.load(tmp_path)
+    units = np.eye(4, dtype=np.float32)[:2]
+    extracted = [[("app crash", 0.8, np.eye(4)[0])], []]
+    assert loaded.predict(units, ["app died", "late again"], extracted) == retriever.predict(
+        units, ["app died", "late again"], extracted)
+    assert loaded.threshold == 0.45 and loaded.vocabulary.names == retriever.vocabulary.names
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["retrieval.json", "retrieval.safetensors"]
+    assert NameRetriever.load(tmp_path / "missing") is None
+
+
+def test_pain_points_paraphrased_problem_is_named_by_retrieval(extractor):
+    [names] = extractor.extract_texts(["The app closes itself as soon as I tap on My Orders."])
+    assert "app crash" in names
+
+
 class _LetterEncoder:
     """Deterministic fake encoder: names sharing their first letter are identical, others orthogonal."""
 
@@ -144,9 +206,12 @@ def test_pain_points_beats_noun_chunk_baseline_on_test_split(encoder):
     ours, baseline = scores["pain_points.v1"], scores["noun chunks (baseline)"]
     assert ours["precision"] > baseline["precision"] + 0.1
     assert ours["f1"] > baseline["f1"]
-    # regression floor just under the figures in models/pain_points/card.md (0.481 / 0.128, calibrated match >= 0.85)
+    # regression floor just under the figures in models/pain_points/card.md (0.473 / 0.219, calibrated match >= 0.85)
     assert ours["precision"] >= 0.45
-    assert ours["recall"] >= 0.11
+    assert ours["recall"] >= 0.20
+    # retrieval must keep its gain in recall over extraction alone (0.128) without losing precision (0.481)
+    round_one = scores["extraction + candidate scorer (round 1)"]
+    assert ours["recall"] > round_one["recall"] + 0.05 and ours["f1"] > round_one["f1"]
 
 
 @pytest.mark.slow

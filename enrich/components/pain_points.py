@@ -35,6 +35,7 @@ from enrich.components.batch import Batch
 from enrich.components.registry import register
 from enrich.nlp import load_spacy
 from enrich.pain_point_names import MERGE_THRESHOLD, PainPointNames
+from enrich.pain_point_retrieval import NameRetriever
 from enrich.paths import models_dir
 
 _DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "SYM", "CCONJ", "ADP", "PART", "SPACE", "X", "AUX", "INTJ", "ADV"}
@@ -498,11 +499,17 @@ def select(names: list[str], scores: np.ndarray, threshold: float) -> list[str]:
 class PainPointExtractor:
     """Canonical pain points of negative units; other units get an empty list.
 
+    With the shipped models, the candidate scorer scores the extracted candidates and the name retriever
+    (:mod:`enrich.pain_point_retrieval`) scores them together with every vocabulary name for the unit; without a
+    retriever the scorer's picks are kept; without either, the hand-written tiers.
+
     Args:
-        encoder: the pipeline's shared sentence encoder, used to merge phrases by similarity (phrases only, cached);
-            None keeps alias merging only.
+        encoder: the pipeline's shared sentence encoder, used to merge phrases by similarity (phrases only, cached)
+            and to embed units when no embeddings are passed; None keeps alias merging and the rules only.
         batch_size: texts per spaCy ``pipe`` batch.
         merge_threshold: cosine similarity at or above which two phrases are one pain point.
+        scorer: the candidate scorer; ``"default"`` loads the shipped one when there is an encoder.
+        retriever: the name retriever; ``"default"`` loads the shipped one when there is an encoder and a scorer.
 
     Example:
         >>> extractor = PainPointExtractor(encoder=Encoder())                  # doctest: +SKIP
@@ -511,11 +518,14 @@ class PainPointExtractor:
     """
 
     def __init__(self, encoder: Any | None = None, batch_size: int = 128, merge_threshold: float = MERGE_THRESHOLD,
-                 scorer: CandidateScorer | None | Literal["default"] = "default"):
+                 scorer: CandidateScorer | None | Literal["default"] = "default",
+                 retriever: NameRetriever | None | Literal["default"] = "default"):
         self.batch_size = batch_size
         self.names = PainPointNames(encoder, merge_threshold)
         self.scorer = CandidateScorer.load() if scorer == "default" and encoder is not None else (
             None if scorer == "default" else scorer)
+        self.retriever = NameRetriever.load() if retriever == "default" and self.scorer is not None and (
+            encoder is not None) else (None if retriever == "default" else retriever)
 
     def parse_candidates(self, texts: list[str]) -> list[tuple[Any, list[Candidate], list[str], np.ndarray]]:
         """Per text: its parse (None when blank), candidates, their canonical names and features."""
@@ -536,14 +546,46 @@ class PainPointExtractor:
             out.append((doc, found, names, features))
         return out
 
-    def extract_texts(self, texts: list[str]) -> list[list[str]]:
-        """Canonical pain points of each text, treating every text as a negative unit. Blank texts get []."""
+    def extracted(self, texts: list[str], scorer: CandidateScorer | None = None
+                  ) -> list[list[tuple[str, float, np.ndarray]]]:
+        """Per text, its extracted candidates as (canonical name, candidate-scorer probability, name embedding).
+
+        Args:
+            scorer: the candidate scorer to use (default: this extractor's).
+        """
+        scorer = scorer or self.scorer
+        out = []
+        for _, found, names, features in self.parse_candidates(texts):
+            scores = scorer.score(features) if found else np.zeros(0)
+            vectors = self.names.vectors(names)
+            out.append([(name, float(score), vector) for name, score, vector in zip(names, scores, vectors)])
+        return out
+
+    def extract_texts(self, texts: list[str], embeddings: np.ndarray | None = None) -> list[list[str]]:
+        """Canonical pain points of each text, treating every text as a negative unit. Blank texts get [].
+
+        Args:
+            texts: the units' texts.
+            embeddings: their L2-normalised embeddings (len(texts), 384) from the shared encoder pass; encoded
+                here when None and a retriever needs them.
+        """
         if self.scorer is None:
             return self._extract_by_rules(texts)
-        return [
-            select(names, self.scorer.score(features), self.scorer.threshold) if found else []
-            for _, found, names, features in self.parse_candidates(texts)
-        ]
+        if self.retriever is None:
+            return [
+                select(names, self.scorer.score(features), self.scorer.threshold) if found else []
+                for _, found, names, features in self.parse_candidates(texts)
+            ]
+        rows = [row for row, text in enumerate(texts) if text and text.strip()]
+        out: list[list[str]] = [[] for _ in texts]
+        if not rows:
+            return out
+        vectors = (np.asarray(embeddings, dtype=np.float32)[rows] if embeddings is not None
+                   else self.names.encoder.encode([texts[row] for row in rows]))
+        kept_texts = [texts[row] for row in rows]
+        for row, names in zip(rows, self.retriever.predict(vectors, kept_texts, self.extracted(kept_texts))):
+            out[row] = names
+        return out
 
     def _extract_by_rules(self, texts: list[str]) -> list[list[str]]:
         rows = [row for row, text in enumerate(texts) if text and text.strip()]
@@ -564,7 +606,8 @@ class PainPointExtractor:
         labels = batch.column("sentiment_label")
         negative = [row for row, label in enumerate(labels) if label == "negative"]
         pain_points: list[list[str]] = [[] for _ in batch.units]
-        for row, names in zip(negative, self.extract_texts([batch.units[row].text for row in negative])):
+        embeddings = batch.embeddings[negative] if batch.embeddings is not None and negative else None
+        for row, names in zip(negative, self.extract_texts([batch.units[row].text for row in negative], embeddings)):
             pain_points[row] = names
         return pain_points
 
