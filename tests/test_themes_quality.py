@@ -35,11 +35,11 @@ def test_themes_quality_top_level_follows_products(fitted: Themer, cfpb) -> None
     _, _, truth = cfpb
     ari, nmi = product_scores(fitted.top_labels_, truth)
     assert 5 <= len(fitted.top_themes_) <= 15
-    # Regression floor just under today's level (ARI 0.44, NMI 0.419); the issue's NMI 0.45 is the xfail below.
+    # Regression floor just under today's level (ARI 0.44, NMI 0.423); the issue's NMI 0.45 is the xfail below.
     assert ari >= 0.30 and nmi >= 0.39, (ari, nmi)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 asks top-level NMI >= 0.45; measured 0.419. Mapping each fine theme "
+@pytest.mark.xfail(strict=True, reason="issue 4 asks top-level NMI >= 0.45; measured 0.423. Mapping each fine theme "
                    "to its majority product (a perfect merge) only reaches 0.448: the fine themes bound it")
 def test_themes_quality_top_level_nmi_target(fitted: Themer, cfpb) -> None:
     _, _, truth = cfpb
