@@ -37,6 +37,8 @@ test-fast: setup
 train: setup
 	$(BIN)/enrich train sentiment
 	$(BIN)/enrich train effort
+	$(BIN)/enrich train actionability
+	$(BIN)/enrich train pain_points
 
 eval: setup
 	$(BIN)/enrich eval
