@@ -16,7 +16,11 @@ over :data:`NAME_FEATURES`:
 - whether the text is a tweet (``@``) or a redacted narrative (``XX``).
 
 Names scoring at or above the threshold are kept, best first, at most :data:`MAX_PER_UNIT`, and never two names
-whose cosine is >= :data:`DISTINCT_BELOW` (one pain point named twice).
+whose cosine is >= :data:`DISTINCT_BELOW` (one pain point named twice). Two optional ways let extraction add
+names the vocabulary lacks (how they combine is chosen by cross-validation in :mod:`enrich.training.pain_points`):
+an ``extraction_threshold`` adds, after the retrieved names and up to the same limit, the extracted names the
+candidate scorer alone keeps ("the checkout page crashed and the promo code was rejected" names both
+complaints); an ``oov_threshold`` scores out-of-vocabulary extracted names against their own threshold.
 
 Example:
     >>> vocabulary = NameVocabulary(["app crash"], np.eye(2, dtype=np.float32)[:1], [0], [False],
@@ -157,6 +161,9 @@ class NameRetriever:
         threshold: probability at or above which a name is kept.
         vocabulary: the names it can propose without extraction.
         match_threshold: cosine at or above which an extracted candidate names a vocabulary name.
+        oov_threshold: probability an out-of-vocabulary extracted name needs (None: ``threshold``).
+        extraction_threshold: candidate-scorer probability at or above which an extracted name is kept besides
+            the retrieved ones (None: none is added).
 
     Example:
         >>> vocabulary = NameVocabulary(["late delivery"], np.ones((1, 4), np.float32) / 2, [0], [True],
@@ -167,12 +174,15 @@ class NameRetriever:
     """
 
     def __init__(self, weights: np.ndarray, bias: float, threshold: float, vocabulary: NameVocabulary,
-                 match_threshold: float = DISTINCT_BELOW):
+                 match_threshold: float = DISTINCT_BELOW, oov_threshold: float | None = None,
+                 extraction_threshold: float | None = None):
         self.weights = np.asarray(weights, dtype=np.float64)
         self.bias = float(bias)
         self.threshold = float(threshold)
         self.vocabulary = vocabulary
         self.match_threshold = float(match_threshold)
+        self.oov_threshold = None if oov_threshold is None else float(oov_threshold)
+        self.extraction_threshold = None if extraction_threshold is None else float(extraction_threshold)
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Probabilities (n,) of the rows of ``features`` (n, len(NAME_FEATURES))."""
@@ -244,11 +254,25 @@ class NameRetriever:
                                  np.array(rows, dtype=np.float64).reshape(-1, len(NAME_FEATURES))))
         return out
 
+    def thresholds(self, unit: UnitNames) -> np.ndarray:
+        """Per proposed name, the probability it needs: ``oov_threshold`` for out-of-vocabulary names."""
+        if self.oov_threshold is None:
+            return np.full(len(unit.names), self.threshold)
+        in_vocabulary = unit.features[:, NAME_FEATURES.index("in_vocabulary")] > 0
+        return np.where(in_vocabulary, self.threshold, self.oov_threshold)
+
     def predict(self, unit_vectors: np.ndarray, texts: list[str],
                 extracted: list[list[tuple[str, float, np.ndarray]]]) -> list[list[str]]:
-        """Kept names per unit, best first (see :func:`select_names`)."""
-        return [select_names(unit.names, self.score(unit.features), unit.vectors, self.threshold)
-                for unit in self.propose(unit_vectors, texts, extracted)]
+        """Kept names per unit, best first (see :func:`select_names` and :func:`add_extracted`)."""
+        out = []
+        for unit, found in zip(self.propose(unit_vectors, texts, extracted), extracted):
+            kept = select_names(unit.names, self.score(unit.features), unit.vectors, self.thresholds(unit))
+            if self.extraction_threshold is not None:
+                position = {name: index for index, name in reversed(list(enumerate(unit.names)))}
+                kept = add_extracted(kept, unit.vectors[[position[name] for name in kept]], found,
+                                     self.extraction_threshold)
+            out.append(kept)
+        return out
 
     def save(self, directory: Path | None = None, meta: dict[str, Any] | None = None) -> Path:
         """Write ``retrieval.safetensors`` (vectors) and ``retrieval.json`` (names, weights); never pickle."""
@@ -258,6 +282,8 @@ class NameRetriever:
         header = {
             "features": list(NAME_FEATURES), "weights": dict(zip(NAME_FEATURES, self.weights.round(6).tolist())),
             "bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
+            "oov_threshold": None if self.oov_threshold is None else round(self.oov_threshold, 6),
+            "extraction_threshold": None if self.extraction_threshold is None else round(self.extraction_threshold, 6),
             "match_threshold": self.match_threshold, "names": vocabulary.names,
             "surface_owner": [int(owner) for owner in vocabulary.surface_owner],
             "table_name": [bool(flag) for flag in vocabulary.table_name],
@@ -286,10 +312,11 @@ class NameRetriever:
         vocabulary = NameVocabulary(header["names"], tensors["surface_vectors"], header["surface_owner"],
                                     header["table_name"], tensors["example_vectors"], header["example_names"])
         return cls(np.array([header["weights"][name] for name in NAME_FEATURES]), header["bias"],
-                   header["threshold"], vocabulary, header["match_threshold"])
+                   header["threshold"], vocabulary, header["match_threshold"], header.get("oov_threshold"),
+                   header.get("extraction_threshold"))
 
 
-def select_names(names: list[str], scores: np.ndarray, vectors: np.ndarray, threshold: float,
+def select_names(names: list[str], scores: np.ndarray, vectors: np.ndarray, threshold: float | np.ndarray,
                  limit: int = MAX_PER_UNIT, distinct_below: float = DISTINCT_BELOW) -> list[str]:
     """Names scored at or above ``threshold``, best first, at most ``limit``, no two naming one pain point.
 
@@ -300,12 +327,15 @@ def select_names(names: list[str], scores: np.ndarray, vectors: np.ndarray, thre
         names: candidate names (n).
         scores: their probabilities (n,).
         vectors: their L2-normalised embeddings (n, d).
-        threshold: probability in [0, 1] a name needs.
+        threshold: probability in [0, 1] a name needs, one for all or one per name (n,).
     """
+    needed = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (len(names),))
     kept: list[int] = []
     for index in sorted(range(len(names)), key=lambda i: (-scores[i], i)):
-        if scores[index] < threshold or len(kept) == limit:
+        if len(kept) == limit:
             break
+        if scores[index] < needed[index]:
+            continue
         name = names[index]
         if any(name == names[k] or f" {name} " in f" {names[k]} " for k in kept):
             continue
@@ -313,3 +343,35 @@ def select_names(names: list[str], scores: np.ndarray, vectors: np.ndarray, thre
             continue
         kept.append(index)
     return [names[index] for index in kept]
+
+
+def add_extracted(kept: list[str], kept_vectors: np.ndarray, extracted: list[tuple[str, float, np.ndarray]],
+                  threshold: float, limit: int = MAX_PER_UNIT, distinct_below: float = DISTINCT_BELOW) -> list[str]:
+    """Retrieved names followed by the extracted names the candidate scorer keeps, at most ``limit`` in all.
+
+    Extracted names scored at or above ``threshold`` come best first; one that names a kept pain point again
+    (cosine >= ``distinct_below``, or a word span of a kept name) adds nothing.
+
+    Args:
+        kept: retrieved names, best first.
+        kept_vectors: their L2-normalised embeddings (len(kept), d).
+        extracted: the unit's extracted candidates as (canonical name, candidate-scorer probability in [0, 1],
+            L2-normalised name embedding).
+        threshold: candidate-scorer probability an extracted name needs.
+
+    Example:
+        >>> add_extracted(["invalid promo code"], np.eye(3)[:1], [("checkout page crash", 0.5, np.eye(3)[1]),
+        ...                                                        ("promo code", 0.4, np.eye(3)[2])], 0.3)
+        ['invalid promo code', 'checkout page crash']
+    """
+    names, vectors = list(kept), [np.asarray(vector) for vector in kept_vectors]
+    for name, score, vector in sorted(extracted, key=lambda item: -item[1]):
+        if len(names) >= limit or score < threshold:
+            break
+        if any(name == other or f" {name} " in f" {other} " for other in names):
+            continue
+        if vectors and float(np.max(np.vstack(vectors) @ vector)) >= distinct_below:
+            continue
+        names.append(name)
+        vectors.append(np.asarray(vector))
+    return names

@@ -10,7 +10,7 @@ import numpy as np
 from enrich.components.pain_points import (FEATURES, CandidateScorer, PainPointExtractor, candidates,
                                            normalise_chunk, select)
 from enrich.pain_point_names import PainPointNames
-from enrich.pain_point_retrieval import NAME_FEATURES, NameRetriever, NameVocabulary, select_names
+from enrich.pain_point_retrieval import NAME_FEATURES, NameRetriever, NameVocabulary, add_extracted, select_names
 from enrich.schema import Unit
 
 
@@ -156,16 +156,47 @@ def test_pain_points_retrieval_keeps_best_distinct_names_above_threshold():
 
 
 def test_pain_points_retriever_round_trips_as_json_and_safetensors(tmp_path):
-    retriever = NameRetriever(np.linspace(-1, 1, len(NAME_FEATURES)), 0.3, 0.45, _toy_vocabulary())
+    retriever = NameRetriever(np.linspace(-1, 1, len(NAME_FEATURES)), 0.3, 0.45, _toy_vocabulary(),
+                              oov_threshold=0.2)
     retriever.save(tmp_path)
     loaded = NameRetriever.load(tmp_path)
     units = np.eye(4, dtype=np.float32)[:2]
     extracted = [[("app crash", 0.8, np.eye(4)[0])], []]
     assert loaded.predict(units, ["app died", "late again"], extracted) == retriever.predict(
         units, ["app died", "late again"], extracted)
-    assert loaded.threshold == 0.45 and loaded.vocabulary.names == retriever.vocabulary.names
+    assert loaded.threshold == 0.45 and loaded.oov_threshold == 0.2 and loaded.extraction_threshold is None
+    assert loaded.vocabulary.names == retriever.vocabulary.names
     assert sorted(path.name for path in tmp_path.iterdir()) == ["retrieval.json", "retrieval.safetensors"]
     assert NameRetriever.load(tmp_path / "missing") is None
+
+
+def test_pain_points_retrieval_keeps_out_of_vocabulary_names_at_their_own_threshold():
+    unit = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    extracted = [[("wifi", 0.9, np.array([0.0, 0.0, 0.0, 1.0]))]]
+    weights = np.zeros(len(NAME_FEATURES))
+    weights[NAME_FEATURES.index("unit_name_cosine")] = 4.0  # "app crash" ~0.98, "wifi" 0.5, "late delivery" 0.5
+    one_threshold = NameRetriever(weights, 0.0, 0.6, _toy_vocabulary())
+    own_threshold = NameRetriever(weights, 0.0, 0.6, _toy_vocabulary(), oov_threshold=0.4)
+    assert one_threshold.predict(unit, ["app died, no wifi"], extracted) == [["app crash"]]
+    # the out-of-vocabulary "wifi" passes its own threshold; "late delivery" (in the vocabulary) still does not
+    assert own_threshold.predict(unit, ["app died, no wifi"], extracted) == [["app crash", "wifi"]]
+
+
+def test_pain_points_retrieval_adds_extracted_names_after_retrieved_ones():
+    vectors = np.eye(4)
+    extracted = [("checkout crash", 0.6, vectors[1]), ("app crash again", 0.7, vectors[0]),
+                 ("promo code", 0.5, vectors[2]), ("wifi", 0.1, vectors[3])]
+    # "app crash again" repeats the kept name (cosine 1); "wifi" is under the threshold
+    assert add_extracted(["app crash"], vectors[:1], extracted, 0.3) == ["app crash", "checkout crash", "promo code"]
+    assert add_extracted(["app crash"], vectors[:1], extracted, 0.3, limit=2) == ["app crash", "checkout crash"]
+    assert add_extracted([], np.zeros((0, 4)), [("crash", 0.5, vectors[0])], 0.3) == ["crash"]
+
+
+def test_pain_points_two_complaints_in_one_sentence_are_both_named(extractor):
+    # regression: the known "invalid promo code" was kept and the out-of-vocabulary checkout crash was dropped
+    [names] = extractor.extract_texts(["The checkout page crashed and the promo code was rejected."])
+    assert any("checkout" in name for name in names), names
+    assert any("promo code" in name for name in names), names
 
 
 def test_pain_points_paraphrased_problem_is_named_by_retrieval(extractor):
@@ -206,10 +237,10 @@ def test_pain_points_beats_noun_chunk_baseline_on_test_split(encoder):
     ours, baseline = scores["pain_points.v1"], scores["noun chunks (baseline)"]
     assert ours["precision"] > baseline["precision"] + 0.1
     assert ours["f1"] > baseline["f1"]
-    # regression floor just under the figures in models/pain_points/card.md (0.473 / 0.219, calibrated match >= 0.85)
-    assert ours["precision"] >= 0.45
-    assert ours["recall"] >= 0.20
-    # retrieval must keep its gain in recall over extraction alone (0.128) without losing precision (0.481)
+    # regression floor just under the figures in models/pain_points/card.md (0.438 / 0.291, calibrated match >= 0.85)
+    assert ours["precision"] >= 0.42
+    assert ours["recall"] >= 0.28
+    # retrieval must keep its gain in recall and F1 over extraction alone (0.128 / 0.202; its precision is 0.481)
     round_one = scores["extraction + candidate scorer (round 1)"]
     assert ours["recall"] > round_one["recall"] + 0.05 and ours["f1"] > round_one["f1"]
 
@@ -222,3 +253,11 @@ def test_pain_points_meets_issue_targets_on_test_split(encoder):
     [scores] = evaluate("test", encoder).values()
     assert scores["pain_points.v1"]["precision"] >= 0.8
     assert scores["pain_points.v1"]["recall"] >= 0.6
+
+
+def test_pain_points_scorer_names_are_re_exported_from_the_component():
+    import enrich.components.pain_points as component
+    import enrich.pain_point_scorer as scorer_module
+
+    for name in ("FEATURES", "RULES", "Candidate", "CandidateScorer", "candidate_features", "select", "scorer_path"):
+        assert getattr(component, name) is getattr(scorer_module, name), name

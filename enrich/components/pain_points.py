@@ -16,6 +16,8 @@ Chunks praised in the same unit ("great app" in "great app but checkout keeps fa
 ("thing", "time", "order") and stop words never become pain points. Names are lemmatised, lower-cased, 1-4 words,
 at most :data:`MAX_PER_UNIT` per unit, then mapped to canonical names by :class:`enrich.pain_point_names.PainPointNames`
 (alias table, then merging by MiniLM embedding similarity with the shared encoder, phrase vectors cached).
+With the shipped models the candidates are scored by :class:`enrich.pain_point_scorer.CandidateScorer` and
+combined with retrieved names by :class:`enrich.pain_point_retrieval.NameRetriever`.
 
 Example:
     >>> normalise_chunk(["the", "checkout", "page"], ["DET", "NOUN", "NOUN"])
@@ -24,9 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -36,7 +35,12 @@ from enrich.components.registry import register
 from enrich.nlp import load_spacy
 from enrich.pain_point_names import MERGE_THRESHOLD, PainPointNames
 from enrich.pain_point_retrieval import NameRetriever
-from enrich.paths import models_dir
+from enrich.pain_point_scorer import (FEATURES, MAX_PER_UNIT, RULES, SUBJECT_DEPS, Candidate, CandidateScorer,
+                                      candidate_features, scorer_path, select)
+
+#: The candidate scorer lives in :mod:`enrich.pain_point_scorer`; its names are re-exported here.
+__all__ = ["FEATURES", "MAX_PER_UNIT", "RULES", "Candidate", "CandidateScorer", "PainPointExtractor",
+           "candidate_features", "candidates", "extract", "normalise_chunk", "scorer_path", "select"]
 
 _DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "SYM", "CCONJ", "ADP", "PART", "SPACE", "X", "AUX", "INTJ", "ADV"}
 _GENERIC = {
@@ -96,14 +100,12 @@ _ARRIVAL = {"arrive", "come", "show", "turn"}
 # generic nouns that still name what an event happened to ("the order got lost", "took the money twice")
 _EVENT_GENERIC = {"order", "money", "call", "letter", "number", "point"}
 _DURATION = {"day", "week", "hour", "month", "minute", "age", "forever", "year"}
-_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # heads that name a part or variant of what follows "of": the pain point is the thing itself
 _OF_HEADS = {"version", "kind", "type", "part", "piece"}
 #: Aspect words a capitalised sentence-initial token may be (the tagger calls "App" in "App froze" a name).
 ASPECT_WORDS = {"app", "website", "site", "checkout", "delivery", "refund", "search", "support", "points", "login",
                 "payment", "battery", "sound", "screen", "flight", "luggage", "baggage", "seat", "service", "staff"}
 MAX_WORDS = 4
-MAX_PER_UNIT = 3
 
 
 def normalise_chunk(lemmas: list[str], pos: list[str]) -> str | None:
@@ -137,7 +139,7 @@ def _praised(noun) -> bool:
     if any(child.lemma_.lower() in POSITIVE for child in noun.children if child.dep_ in {"amod", "advmod"}):
         return True
     head = noun.head
-    if noun.dep_ in _SUBJECT_DEPS and any(
+    if noun.dep_ in SUBJECT_DEPS and any(
         child.dep_ in {"acomp", "attr"} and child.lemma_.lower() in POSITIVE for child in head.children
     ):
         return True
@@ -178,7 +180,7 @@ def _subjects(verb) -> list:
     """Subjects of a verb, looking up through xcomp/conj/aux chains ("app keeps crashing", "it crashed and froze")."""
     node = verb
     for _ in range(4):
-        found = [child for child in node.children if child.dep_ in _SUBJECT_DEPS]
+        found = [child for child in node.children if child.dep_ in SUBJECT_DEPS]
         if found:
             subjects = []
             for subject in found:
@@ -220,26 +222,6 @@ def _negated(verb) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One candidate pain point of a unit, before scoring and canonical naming.
-
-    Attributes:
-        name: the raw lemmatised name ("app crash").
-        rule: the rule that proposed it, one of :data:`RULES`.
-        token: index of the token it came from (the event verb, the predicate or the chunk root).
-    """
-
-    name: str
-    rule: str
-    token: int
-
-
-#: Rules that propose candidates, most specific first; the scorer has one feature per rule.
-RULES = ("event", "event_bare", "predicate_adj", "predicate_judged", "too_many", "chunk_problem_adj",
-         "chunk_subject", "chunk_other", "event_composed", "no_chunk", "long_wait", "predicate_other",
-         "chunk_modifier", "chunk_head")
-
 
 def candidates(doc) -> list[Candidate]:
     """Every candidate pain point of one parsed negative unit, most specific rule first (duplicates removed)."""
@@ -253,7 +235,7 @@ def candidates(doc) -> list[Candidate]:
 
     for token in doc:
         lemma = token.lemma_.lower()
-        if token.dep_ in _SUBJECT_DEPS and token.pos_ in {"NOUN", "PROPN"} and _aspect(token):
+        if token.dep_ in SUBJECT_DEPS and token.pos_ in {"NOUN", "PROPN"} and _aspect(token):
             antecedent = token
         if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "ADJ" and lemma in EVENT_VERBS):
             if lemma == "charge" and any(c.lemma_.lower() in {"twice", "double"} for c in token.children):
@@ -281,7 +263,7 @@ def candidates(doc) -> list[Candidate]:
                     event([f"{name} failure" for name in names], None, token)
                 continue
         if token.dep_ in {"acomp", "attr"} and token.head.pos_ in {"AUX", "VERB"}:
-            for subject in (c for c in token.head.children if c.dep_ in _SUBJECT_DEPS):
+            for subject in (c for c in token.head.children if c.dep_ in SUBJECT_DEPS):
                 noun = antecedent if subject.pos_ == "PRON" else subject
                 name = _aspect(noun) if noun is not None else None
                 if name and lemma in PROBLEM_ADJ:
@@ -300,7 +282,7 @@ def candidates(doc) -> list[Candidate]:
             found.append(Candidate(f"too many {name}", "too_many", root.i))
         elif adjectives:
             found.append(Candidate(" ".join(adjectives[:1] + [name]), "chunk_problem_adj", root.i))
-        elif root.dep_ in _SUBJECT_DEPS and root.head.dep_ == "ROOT" or root.dep_ == "ROOT":
+        elif root.dep_ in SUBJECT_DEPS and root.head.dep_ == "ROOT" or root.dep_ == "ROOT":
             found.append(Candidate(name, "chunk_subject", root.i))
         else:
             found.append(Candidate(name, "chunk_other", root.i))
@@ -343,7 +325,7 @@ def broad_candidates(doc) -> list[Candidate]:
             found.append(Candidate(_WAIT_WORDS[lemma], "long_wait", token.i))
         if token.dep_ in {"acomp", "attr"} and token.pos_ == "ADJ" and token.head.pos_ in {"AUX", "VERB"} and (
                 lemma not in POSITIVE and lemma not in PROBLEM_ADJ and lemma not in NEGATIVE_JUDGEMENT):
-            for subject in (c for c in token.head.children if c.dep_ in _SUBJECT_DEPS and c.pos_ != "PRON"):
+            for subject in (c for c in token.head.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"):
                 name = _aspect(subject)
                 if name:
                     found.append(Candidate(f"{lemma} {name}", "predicate_other", token.i))
@@ -367,6 +349,9 @@ def broad_candidates(doc) -> list[Candidate]:
     return found
 
 
+_PROBLEM_WORDS = frozenset(EVENT_VERBS) | PROBLEM_ADJ | NEGATIVE_JUDGEMENT
+
+
 def extract(doc) -> list[str]:
     """Raw pain-point names of one parsed negative unit by the hand-written tiers alone (no scorer)."""
     found = candidates(doc)
@@ -381,118 +366,6 @@ def extract(doc) -> list[str]:
     if chosen:
         return chosen[:MAX_PER_UNIT]
     return [candidate.name for candidate in found[:1]]
-
-
-#: Names of the scorer's features, in order (the scorer file stores them and must agree).
-FEATURES = (
-    [f"rule={rule}" for rule in RULES]
-    + ["words=1", "words=2", "words=3+", "dep=subject", "dep=object", "dep=pobj", "dep=root", "dep=other",
-       "pos=noun", "pos=propn", "pos=verb", "pos=other", "negated_sentence", "problem_word_distance",
-       "has_problem_adjective", "table_alias", "table_similarity", "relative_position", "rank", "n_candidates",
-       "mention_text", "redacted_text"]
-)
-_PROBLEM_WORDS = set(EVENT_VERBS) | PROBLEM_ADJ | NEGATIVE_JUDGEMENT
-
-
-def candidate_features(doc, found: list[Candidate], alias: list[bool], similarity: list[float]) -> np.ndarray:
-    """Feature matrix (len(found), len(FEATURES)) of one unit's candidates; values in [0, 1].
-
-    Args:
-        doc: the unit's parse.
-        found: its candidates, as :func:`candidates` returns them.
-        alias: per candidate, whether its raw name is a name or alias of the canonical table.
-        similarity: per candidate, the cosine similarity of its name to the nearest canonical table name.
-    """
-    problem_at = [t.i for t in doc if t.lemma_.lower() in _PROBLEM_WORDS or t.dep_ == "neg"]
-    rows = np.zeros((len(found), len(FEATURES)), dtype=np.float32)
-    for row, candidate in enumerate(found):
-        token = doc[candidate.token]
-        words = len(candidate.name.split())
-        dep = ("subject" if token.dep_ in _SUBJECT_DEPS else "object" if token.dep_ in {"dobj", "attr"} else
-               "pobj" if token.dep_ == "pobj" else "root" if token.dep_ == "ROOT" else "other")
-        pos = {"NOUN": "noun", "PROPN": "propn", "VERB": "verb"}.get(token.pos_, "other")
-        distance = min((abs(token.i - i) for i in problem_at), default=10)
-        values = {
-            f"rule={candidate.rule}": 1.0, f"words={min(words, 3)}{'+' if words >= 3 else ''}": 1.0,
-            f"dep={dep}": 1.0, f"pos={pos}": 1.0,
-            "negated_sentence": float(any(t.dep_ == "neg" or t.lower_ in {"never", "no"} for t in token.sent)),
-            "problem_word_distance": min(distance, 10) / 10,
-            "has_problem_adjective": float(any(word in PROBLEM_ADJ for word in candidate.name.split())),
-            "table_alias": float(alias[row]), "table_similarity": float(similarity[row]),
-            "relative_position": token.i / max(len(doc), 1), "rank": min(row, 5) / 5,
-            "n_candidates": min(len(found), 10) / 10, "mention_text": float("@" in doc.text),
-            "redacted_text": float("XX" in doc.text),
-        }
-        for name, value in values.items():
-            rows[row, FEATURES.index(name)] = value
-    return rows
-
-
-def scorer_path() -> Path:
-    """Where the shipped candidate scorer (logistic-regression weights, JSON) lives."""
-    return models_dir() / "pain_points" / "scorer.json"
-
-
-class CandidateScorer:
-    """Logistic regression over :data:`FEATURES`: probability in [0, 1] that a candidate is a true pain point.
-
-    Args:
-        weights: one weight per feature.
-        bias: the intercept.
-        threshold: probability at or above which a candidate is kept.
-
-    Example:
-        >>> scorer = CandidateScorer(np.zeros(len(FEATURES)), 0.0, 0.5)
-        >>> scorer.score(np.zeros((2, len(FEATURES)))).tolist()
-        [0.5, 0.5]
-    """
-
-    def __init__(self, weights: np.ndarray, bias: float, threshold: float):
-        self.weights = np.asarray(weights, dtype=np.float64)
-        self.bias = float(bias)
-        self.threshold = float(threshold)
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        """Probabilities (n,) of the rows of ``features`` (n, len(FEATURES))."""
-        return 1.0 / (1.0 + np.exp(-(np.asarray(features, dtype=np.float64) @ self.weights + self.bias)))
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> CandidateScorer | None:
-        """The scorer saved at ``path`` (default: the shipped one), or None when there is none.
-
-        Raises:
-            ValueError: the file's feature names differ from :data:`FEATURES`.
-        """
-        path = path or scorer_path()
-        if not path.exists():
-            return None
-        saved = json.loads(path.read_text())
-        if saved["features"] != list(FEATURES):
-            raise ValueError(f"pain-point scorer {path} was trained on features {saved['features']}, "
-                             f"expected {list(FEATURES)}; retrain with `enrich train pain_points`")
-        return cls(np.array([saved["weights"][name] for name in FEATURES]), saved["bias"], saved["threshold"])
-
-    def save(self, path: Path, meta: dict[str, Any] | None = None) -> None:
-        """Write weights, bias and threshold as JSON (never pickle)."""
-        path.write_text(json.dumps({
-            "features": list(FEATURES), "weights": dict(zip(FEATURES, self.weights.round(6).tolist())),
-            "bias": round(self.bias, 6), "threshold": round(self.threshold, 6), **(meta or {}),
-        }, indent=1) + "\n")
-
-
-def select(names: list[str], scores: np.ndarray, threshold: float) -> list[str]:
-    """Canonical names of the candidates scored at or above ``threshold``, best first, at most MAX_PER_UNIT.
-
-    A name already chosen, or contained in one chosen ("app" beside "app crash"), adds nothing.
-    """
-    chosen: list[str] = []
-    for index in sorted(range(len(names)), key=lambda i: (-scores[i], i)):
-        if scores[index] < threshold or len(chosen) == MAX_PER_UNIT:
-            break
-        name = names[index]
-        if not any(f" {name} " in f" {other} " for other in chosen):
-            chosen.append(name)
-    return chosen
 
 
 @register("pain_points.v1", assigns=("pain_points",), requires=("units", "sentiment"))
@@ -541,7 +414,8 @@ class PainPointExtractor:
         for doc, found in parsed:
             names = [canonical[candidate.name] for candidate in found]
             alias = [candidate.name in self.names.aliases for candidate in found]
-            features = candidate_features(doc, found, alias, [similarity[c.name] for c in found]) if found else (
+            features = candidate_features(doc, found, alias, [similarity[c.name] for c in found], _PROBLEM_WORDS,
+                                          PROBLEM_ADJ) if found else (
                 np.zeros((0, len(FEATURES)), dtype=np.float32))
             out.append((doc, found, names, features))
         return out
