@@ -94,6 +94,7 @@ class NameVocabulary:
         for surface in range(len(self.surface_owner) - 1, -1, -1):  # the first surface of a name is the name
             self.name_vectors[self.surface_owner[surface]] = self.surface_vectors[surface]
         self._stems = [_stems(name) for name in self.names]
+        self.index_of = {name: i for i, name in enumerate(self.names)}
 
     @property
     def dim(self) -> int:
@@ -216,42 +217,51 @@ class NameRetriever:
             found_scores = np.array([score for _, score, _ in found])
             found_names = [name for name, _, _ in found]
             to_vocabulary = found_vectors @ vocabulary.name_vectors.T if found else np.zeros((0, len(cosine)))
-            names, vectors, rows = [], [], []
-
-            def add(name: str, vector: np.ndarray, values: dict[str, float]) -> None:
-                words = _stems(name)
-                values.update({
-                    "word_overlap": len(words & stems) / max(len(words), 1), "mention_text": float("@" in text),
-                    "redacted_text": float("XX" in text),
-                })
-                names.append(name)
-                vectors.append(vector)
-                rows.append([values.get(feature, 0.0) for feature in NAME_FEATURES])
-
-            for index in np.flatnonzero(in_vocabulary):
-                name = vocabulary.names[index]
-                naming = ((to_vocabulary[:, index] >= self.match_threshold)
-                          | np.array([other == name for other in found_names], dtype=bool)) if found else None
-                add(name, vocabulary.name_vectors[index], {
-                    "unit_name_cosine": cosine[index], "unit_name_rank": 1.0 / (1.0 + rank[index]),
-                    "centroid_cosine": centroid[index], "nearest_example": nearest[index],
-                    "knn_vote": vote[index], "name_frequency": frequency[index],
-                    "table_name": float(vocabulary.table_name[index]), "in_vocabulary": 1.0,
-                    "extracted": float(naming is not None and naming.any()),
-                    "extracted_score": float(found_scores[naming].max()) if naming is not None and naming.any()
-                    else 0.0,
-                    "candidate_name_cosine": float(to_vocabulary[:, index].max()) if found else 0.0,
-                })
+            index = np.flatnonzero(in_vocabulary)
+            naming = np.zeros((len(found), len(index)), dtype=bool)
+            if found:
+                naming = to_vocabulary[:, index] >= self.match_threshold
+                position_of = {int(name_index): position for position, name_index in enumerate(index)}
+                for row_found, name in enumerate(found_names):
+                    position = position_of.get(vocabulary.index_of.get(name, -1))
+                    if position is not None:
+                        naming[row_found, position] = True
+            extracted_any = naming.any(axis=0)
+            columns = {
+                "unit_name_cosine": cosine[index], "unit_name_rank": 1.0 / (1.0 + rank[index]),
+                "centroid_cosine": centroid[index], "nearest_example": nearest[index], "knn_vote": vote[index],
+                "name_frequency": frequency[index],
+                "table_name": np.asarray(vocabulary.table_name, dtype=np.float64)[index],
+                "in_vocabulary": np.ones(len(index)), "extracted": extracted_any.astype(np.float64),
+                "extracted_score": (np.where(naming, found_scores[:, None], -np.inf).max(axis=0, initial=-np.inf)
+                                    if found else np.zeros(len(index))),
+                "candidate_name_cosine": to_vocabulary[:, index].max(axis=0) if found else np.zeros(len(index)),
+                "word_overlap": np.array([len(vocabulary._stems[i] & stems) / max(len(vocabulary._stems[i]), 1)
+                                          for i in index]),
+                "mention_text": np.full(len(index), float("@" in text)),
+                "redacted_text": np.full(len(index), float("XX" in text)),
+            }
+            columns["extracted_score"] = np.where(extracted_any, columns["extracted_score"], 0.0)
+            names = [vocabulary.names[i] for i in index]
+            vectors = [vocabulary.name_vectors[index]]
+            rows = [np.column_stack([np.asarray(columns[feature], dtype=np.float64) for feature in NAME_FEATURES])]
+            known = set(names)
             for position, (name, score, vector) in enumerate(found):
-                if name in names or (in_vocabulary.any()
+                if name in known or (in_vocabulary.any()
                                      and to_vocabulary[position, in_vocabulary].max() >= self.match_threshold):
                     continue  # a vocabulary name already stands for it
-                add(name, vector, {
-                    "unit_name_cosine": float(vector @ unit_vector), "extracted": 1.0, "extracted_score": score,
-                    "candidate_name_cosine": 1.0,
-                })
-            out.append(UnitNames(names, np.vstack(vectors) if vectors else np.zeros((0, vocabulary.dim), np.float32),
-                                 np.array(rows, dtype=np.float64).reshape(-1, len(NAME_FEATURES))))
+                words = _stems(name)
+                values = {"unit_name_cosine": float(vector @ unit_vector), "extracted": 1.0, "extracted_score": score,
+                          "candidate_name_cosine": 1.0, "word_overlap": len(words & stems) / max(len(words), 1),
+                          "mention_text": float("@" in text), "redacted_text": float("XX" in text)}
+                names.append(name)
+                known.add(name)
+                vectors.append(vector[None, :])
+                rows.append(np.array([[values.get(feature, 0.0) for feature in NAME_FEATURES]]))
+            vectors = [np.vstack(vectors)] if names else []
+            rows = np.vstack(rows) if names else []
+            out.append(UnitNames(names, vectors[0] if vectors else np.zeros((0, vocabulary.dim), np.float32),
+                                 np.asarray(rows, dtype=np.float64).reshape(-1, len(NAME_FEATURES))))
         return out
 
     def thresholds(self, unit: UnitNames) -> np.ndarray:
