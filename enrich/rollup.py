@@ -100,6 +100,10 @@ def _chat_structures(batch: Batch, repeat_contact: Mapping[str, bool]) -> dict[s
     return structures
 
 
+def _rounded(probabilities: dict[str, float] | None) -> dict[str, float] | None:
+    return None if probabilities is None else {label: round(float(p), 4) for label, p in probabilities.items()}
+
+
 def unit_rows(batch: Batch, theme_ids: list[int] | None = None) -> list[dict[str, Any]]:
     """One dict per unit with every annotation, in the profile store's ``units`` shape."""
     columns = {name: batch.column(name) for name in
@@ -115,7 +119,7 @@ def unit_rows(batch: Batch, theme_ids: list[int] | None = None) -> list[dict[str
             "speaker": unit.speaker,
             "sentiment_label": columns["sentiment_label"][i],
             "sentiment_score": columns["sentiment_score"][i],
-            "sentiment_probs": columns["sentiment_probs"][i],
+            "sentiment_probs": _rounded(columns["sentiment_probs"][i]),
             "effort_score": columns["effort_score"][i],
             "pain_points": columns["pain_points"][i] or [],
             "theme_id": None if theme_ids is None or theme_ids[i] < 0 else int(theme_ids[i]),

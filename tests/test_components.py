@@ -377,3 +377,25 @@ def test_components_language_short_units_take_their_feedback_language():
     ]
 
     assert LanguageFlagger().predict(Batch(feedback=[], units=units)) == ["de", "de", "fr", "fr", "es", "en", "en"]
+
+
+def test_components_effort_and_actionability_reuse_the_sentiment_steps_probabilities(steps, monkeypatch):
+    from enrich.components.actionability import ActionabilityClassifier
+
+    feedback = [review("Checkout failed three times. I gave up.")]
+    expected = run_steps(steps, feedback)
+    classifier = ActionabilityClassifier()
+    expected_label = classifier.predict(expected)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the sentiment model ran twice on the same units")
+
+    effort = steps[4]
+    monkeypatch.setattr(effort.sentiment, "predict_proba", fail)
+    monkeypatch.setattr(classifier.sentiment, "predict_proba", fail)
+    batch = Batch(feedback=feedback)
+    for step in steps[:4]:
+        step.set_annotations(batch, step.predict(batch))
+    # sentiment.v1 ran with its own model object; effort and actionability must read its probabilities
+    assert effort.predict(batch) == expected.annotations["effort_score"]
+    assert classifier.predict(batch) == expected_label

@@ -15,7 +15,7 @@ import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
-from enrich.components.sentiment import SentimentModel
+from enrich.components.sentiment import SentimentModel, stored_probabilities
 from enrich.heads.linear import LinearHead
 from enrich.paths import models_dir
 
@@ -143,14 +143,19 @@ class ActionabilityClassifier:
             means = np.stack([batch.embeddings[rows].mean(axis=0) for rows in groups])
             sentiment = None
             if self.sentiment is not None:
-                sentiment = sentiment_summary(
-                    [self.sentiment.predict_proba(batch.embeddings[rows], [batch.units[r].text for r in rows])
-                     for rows in groups], self.sentiment.labels)
+                sentiment = sentiment_summary([self._probabilities(batch, rows) for rows in groups],
+                                              self.sentiment.labels)
             inputs = actionability_inputs(means, [texts[key] for key in keys], [len(rows) for rows in groups],
                                           [batch.units[rows[-1]].text for rows in groups], sentiment)
             chosen = self.head.predict_proba(inputs).argmax(axis=1)
             labels.update({key: self.head.labels[index] for key, index in zip(keys, chosen)})
         return labels
+
+    def _probabilities(self, batch: Batch, rows: list[int]) -> np.ndarray:
+        stored = stored_probabilities(batch, rows, self.sentiment.labels)
+        if stored is not None:
+            return stored
+        return self.sentiment.predict_proba(batch.embeddings[rows], [batch.units[r].text for r in rows])
 
     def set_annotations(self, batch: Batch, labels: dict[str, str | None]) -> None:
         batch.feedback_annotations["actionability"] = labels

@@ -11,6 +11,7 @@ import numpy as np
 
 from enrich.components.batch import Batch
 from enrich.components.registry import register
+from enrich.components.sentiment import stored_probabilities
 from enrich.heads.effort import EffortBuckets, effort_inputs, predict_effort, sentiment_fingerprint
 from enrich.heads.linear import LinearHead
 from enrich.paths import models_dir
@@ -49,7 +50,9 @@ class EffortScorer:
         if mask.any():
             rows = np.flatnonzero(mask)
             texts = [batch.units[row].text for row in rows]
-            inputs = effort_inputs(batch.embeddings[mask], texts, self.sentiment)
+            probabilities = (stored_probabilities(batch, rows, self.sentiment.labels) if self.sentiment is not None
+                             else None)
+            inputs = effort_inputs(batch.embeddings[mask], texts, self.sentiment, probabilities)
             values = predict_effort(self.presence, self.score, inputs, texts)
             for row, value in zip(rows, values):
                 efforts[row] = None if np.isnan(value) else float(value)

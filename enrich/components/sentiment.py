@@ -84,6 +84,23 @@ class SentimentModel:
         return e / e.sum(axis=1, keepdims=True)
 
 
+def stored_probabilities(batch: Batch, rows: list[int] | np.ndarray, labels: list[str]) -> np.ndarray | None:
+    """The probabilities ``sentiment.v1`` set on ``rows`` of ``batch``, (len(rows), 3) in ``labels`` order.
+
+    Heads that take sentiment probabilities as inputs (effort, actionability) read them here instead of running the
+    sentiment model again on the same embeddings. ``None`` when any row has none (no ``sentiment.v1`` in the
+    pipeline, or a unit it did not score); the caller then computes them itself.
+    """
+    column = batch.annotations.get("sentiment_probs")
+    if column is None:
+        return None
+    stored = [column[row] for row in rows]
+    if any(p is None or set(p) != set(labels) for p in stored):
+        return None
+    matrix = np.array([[p[label] for label in labels] for p in stored], dtype=np.float64)
+    return matrix.reshape(len(stored), len(labels))
+
+
 @dataclass
 class SentimentPredictions:
     labels: list[str | None]
@@ -112,7 +129,7 @@ class SentimentScorer:
         for row, p in zip(rows, probabilities):
             predictions.labels[row] = labels[int(p.argmax())]
             predictions.scores[row] = round(float(p[positive] - p[negative]), 4)
-            predictions.probabilities[row] = {label: round(float(v), 4) for label, v in zip(labels, p)}
+            predictions.probabilities[row] = {label: float(v) for label, v in zip(labels, p)}  # rounded on output
         return predictions
 
     def set_annotations(self, batch: Batch, predictions: SentimentPredictions) -> None:

@@ -38,7 +38,8 @@ DECISIVE = ("effortful", "easy", "null")
 N_SENTIMENT = 3
 
 
-def effort_inputs(embeddings: np.ndarray, texts: list[str], sentiment: "SentimentModel | None" = None) -> np.ndarray:
+def effort_inputs(embeddings: np.ndarray, texts: list[str], sentiment: "SentimentModel | None" = None,
+                  probabilities: np.ndarray | None = None) -> np.ndarray:
     """The heads' input, float32.
 
     Args:
@@ -46,6 +47,8 @@ def effort_inputs(embeddings: np.ndarray, texts: list[str], sentiment: "Sentimen
         texts: the n unit texts.
         sentiment: the sentiment model whose probabilities the heads were trained on, or None for heads trained
             without them (``meta["sentiment_inputs"]`` false or absent).
+        probabilities: ``sentiment``'s probabilities of these units when already computed (n, 3), in its label
+            order; computed here when None.
 
     Returns:
         (n, 384 + 3 + n_cues) with ``sentiment`` (embedding, log sentiment probabilities, :func:`effort_features`),
@@ -54,7 +57,9 @@ def effort_inputs(embeddings: np.ndarray, texts: list[str], sentiment: "Sentimen
     """
     parts = [np.asarray(embeddings, dtype=np.float32)]
     if sentiment is not None:
-        parts.append(np.log(sentiment.predict_proba(parts[0], texts) + 1e-4).astype(np.float32))
+        if probabilities is None:
+            probabilities = sentiment.predict_proba(parts[0], texts)
+        parts.append(np.log(np.asarray(probabilities) + 1e-4).astype(np.float32))
     parts.append(effort_features(texts))
     return np.hstack(parts)
 
