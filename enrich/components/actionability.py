@@ -3,8 +3,9 @@
 
 Input of the head: the mean of the feedback's scored unit embeddings (the shared encoder pass; nothing is
 re-encoded), :func:`actionability_features` of the feedback text and its last unit, and a summary of the units'
-sentiment probabilities from the sentiment model run on the same embeddings (:func:`sentiment_summary`). Feedback with no scorable unit
-(blank, non-English, no customer turn) gets no label.
+sentiment probabilities (:func:`sentiment_summary`; read from ``sentiment.v1``'s annotations when it ran, else
+computed from the same embeddings). Feedback with no scorable unit (blank, non-English, no customer turn) gets no
+label.
 """
 
 from __future__ import annotations
