@@ -418,3 +418,11 @@ def test_themer_umap_on_an_exact_graph_refuses_transform_with_a_clear_message(bl
     reducer.fit_transform(embeddings)
     with pytest.raises(ValueError, match="exact_knn_max=0"):
         reducer.transform(embeddings[:3])
+
+
+def test_themer_theme_names_are_distinct_and_skip_dates() -> None:
+    labeler = KeyphraseLabeler()
+    names = labeler.distinct_names(["thanks", "thanks", "thanks"], [["thanks"], ["thanks", "quick reply"], ["thanks"]],
+                                   [None, None, "Thanks so much for sorting it out today"])
+    assert names == ["thanks", "thanks / quick reply", "thanks: \u201cThanks so much for sorting\u2026\u201d"]
+    assert labeler.phrases("Booked for the 16th, came on the 23rd at 10am") == ["booked", "came"]

@@ -37,6 +37,7 @@ __all__ = ["KeyphraseLabeler", "Labeler", "ThemeDescription"]
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?|[^\sa-z0-9]")
 _REDACTION = re.compile(r"^x{2,}$")  # CFPB-style redactions: xx, xxxx (dates are split at "/" into such tokens)
 _WORD = re.compile(r"[a-z0-9]")
+_NUMBERISH = re.compile(r"^\d+(?:st|nd|rd|th|am|pm|s)?$")  # 16th, 23rd, 10am, 1990s: dates and times, not topics
 _SUFFIXES = ("ing", "ed", "es", "s")
 
 # scikit-learn's list was built for general prose; in feedback these words carry the complaint ("bill", "interest")
@@ -196,7 +197,7 @@ class KeyphraseLabeler:
             len(token) > 2
             and _WORD.match(token) is not None
             and "'" not in token  # contractions (didn't, i've) are function words
-            and not token.isdigit()
+            and _NUMBERISH.match(token) is None
             and _REDACTION.match(token) is None
             and token not in stop_words
         )
@@ -378,9 +379,37 @@ class KeyphraseLabeler:
         allowed = self.noun_filter(texts, embeddings, labels, centroids)
         phrases = self.key_phrases(texts, labels, n_themes, max(top_k, self.n_name_phrases), allowed)
         quotes = self.quotes(texts, embeddings, labels, centroids)
+        first_quotes = [texts[quotes[t][0]] if quotes[t] else None for t in range(n_themes)]
+        names = self.distinct_names([self.name(phrases[t], t, first_quotes[t]) for t in range(n_themes)], phrases,
+                                    first_quotes)
         return [
-            ThemeDescription(
-                label=self.name(phrases[t], t, texts[quotes[t][0]] if quotes[t] else None),
-                key_phrases=phrases[t][:top_k], quote_indices=quotes[t])
+            ThemeDescription(label=names[t], key_phrases=phrases[t][:top_k], quote_indices=quotes[t])
             for t in range(n_themes)
         ]
+
+    def distinct_names(self, names: list[str], phrases: Sequence[Sequence[str]],
+                       quotes: Sequence[str | None]) -> list[str]:
+        """Names made unique: a theme whose name an earlier (larger) theme already has gets its next key phrase,
+        else the opening of its quote, else its number appended.
+
+        Example:
+            >>> KeyphraseLabeler().distinct_names(["thanks", "thanks"], [["thanks"], ["thanks", "quick reply"]],
+            ...                                   [None, None])
+            ['thanks', 'thanks / quick reply']
+        """
+        taken: set[str] = set()
+        out = []
+        for t, name in enumerate(names):
+            if name in taken:
+                extra = [phrase for phrase in phrases[t] if phrase not in name.split(" / ")]
+                words = (quotes[t] or "").split()
+                if extra:
+                    name = f"{name} / {extra[0]}"
+                elif words:
+                    opening = " ".join(words[:5]) + ("\u2026" if len(words) > 5 else "")
+                    name = f"{name}: \u201c{opening}\u201d"
+                if name in taken:
+                    name = f"{name} ({t})"
+            taken.add(name)
+            out.append(name)
+        return out
