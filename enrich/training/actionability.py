@@ -198,6 +198,11 @@ Test split: each batch sends a seeded, label-stratified 30% to test and test ite
   items score 0.671 on all 335. After the second labelling pass and adjudication (labels only; same inputs
   and settings, retrained), 0.678 on the same 335 items: cleaner labels moved the figure by less than the
   fold spread, so the gap to 0.75 is the head, not label noise.
+- Fine-tuning the encoder was measured and not adopted (5-fold CV on the 777 train items, other folds than
+  above, so compare within the row only; CPU, max length 256, 4 epochs, sqrt-balanced cross-entropy): full
+  fine-tune of all-MiniLM-L6-v2 + linear layer 0.636 +- 0.011 (3 of 5 folds), last layer only 0.565 (2 folds),
+  the frozen mean embedding + logistic on the same folds 0.613. Suggestion F1 stayed ~0.47-0.50 either way,
+  so a second, task-tuned encoder pass is not worth its cost for this task.
 - `keyword_rule` in the table is a context baseline: the first rubric-priority label whose keywords match.
 
 ## Known limits
