@@ -62,3 +62,17 @@ def test_effort_agreement_quoted_in_rubric_and_card():
     for document in (LABELLED / "effort" / "RUBRIC.md", MODELS / "effort" / "card.md"):
         text = document.read_text()
         assert f"{agreement:.3f}" in text and f"{kappa:.3f}" in text, document
+
+
+def test_chat_effort_seed_merge_rule_and_quoted_agreement():
+    seed = pd.read_csv(LABELLED / "effort" / "chat_effort_seed.csv", dtype=str, keep_default_na=False)
+    first, second = seed["effort_pass1"].map(_effort_bucket), seed["effort_pass2"].map(_effort_bucket)
+    for final, one, two, same in zip(seed["effort"], seed["effort_pass1"], seed["effort_pass2"], first == second):
+        if same and one == two:
+            assert final == one
+        elif same:
+            assert np.isclose(float(final), (float(one) + float(two)) / 2)
+    agreement, kappa = (first == second).mean(), cohen_kappa_score(first, second)
+    for document in (LABELLED / "effort" / "RUBRIC.md", MODELS / "effort" / "card.md"):
+        text = document.read_text()
+        assert f"{agreement:.3f}" in text and f"{kappa:.3f}" in text, document
