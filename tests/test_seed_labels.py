@@ -76,3 +76,10 @@ def test_chat_effort_seed_merge_rule_and_quoted_agreement():
     for document in (LABELLED / "effort" / "RUBRIC.md", MODELS / "effort" / "card.md"):
         text = document.read_text()
         assert f"{agreement:.3f}" in text and f"{kappa:.3f}" in text, document
+
+
+def test_pain_point_second_pass_covers_exactly_the_test_split():
+    seed = pd.read_csv(LABELLED / "pain_points" / "pain_points_seed.csv", dtype=str, keep_default_na=False)
+    test = seed["split"] == "test"
+    assert (seed.loc[test, "pain_points_pass2"] != "").all()
+    assert (seed.loc[~test, "pain_points_pass2"] == "").all()  # dev units were labelled once
