@@ -203,6 +203,9 @@ Test split: each batch sends a seeded, label-stratified 30% to test and test ite
   fine-tune of all-MiniLM-L6-v2 + linear layer 0.636 +- 0.011 (3 of 5 folds), last layer only 0.565 (2 folds),
   the frozen mean embedding + logistic on the same folds 0.613. Suggestion F1 stayed ~0.47-0.50 either way,
   so a second, task-tuned encoder pass is not worth its cost for this task.
+- On the adjudicated labels (2x5-fold CV on train): the head as shipped 0.712 +- 0.038; adding five summaries
+  of the effort head's unit probabilities (max / mean / last-unit effortful, max easy, min null) 0.717 +- 0.036
+  (not kept: within the fold spread).
 - `keyword_rule` in the table is a context baseline: the first rubric-priority label whose keywords match.
 
 ## Known limits
