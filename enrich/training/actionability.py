@@ -114,20 +114,36 @@ def evaluate(encoder: Encoder | None = None, head: LinearHead | None = None, wri
     values, counts = np.unique(train_labels, return_counts=True)
     majority = np.full(len(truth), values[counts.argmax()], dtype=object)
 
-    def figures(prediction: np.ndarray) -> dict[str, float]:
-        per_class = f1_score(truth, prediction, labels=list(LABELS), average=None, zero_division=0)
+    def figures(prediction: np.ndarray, reference: np.ndarray = truth) -> dict[str, float]:
+        per_class = f1_score(reference, prediction, labels=list(LABELS), average=None, zero_division=0)
         return {
-            "accuracy": round(float(accuracy_score(truth, prediction)), 4),
-            "macro_f1": round(float(f1_score(truth, prediction, labels=list(LABELS), average="macro",
+            "accuracy": round(float(accuracy_score(reference, prediction)), 4),
+            "macro_f1": round(float(f1_score(reference, prediction, labels=list(LABELS), average="macro",
                                              zero_division=0)), 4),
             **{f"f1_{name}": round(float(score), 4) for name, score in zip(LABELS, per_class)},
         }
 
     results = {"actionability_seed_test": {"n_test": int(len(truth)), "head": figures(predicted),
                                            "keyword_rule": figures(keyword), "majority": figures(majority)}}
+    first, second = _annotator_passes("test")
+    if first is not None:  # context, not a baseline: how far two blind labelling passes agree on the same items
+        results["actionability_seed_test"]["annotator pass 2 scored against pass 1"] = figures(second, first)
     if write:
         write_card("actionability", head.meta, results, _CARD_NOTES)
     return results
+
+
+def _annotator_passes(split: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The two blind labelling passes of ``split`` (seed-file order), or ``(None, None)`` if the file lacks them."""
+    import pandas as pd
+
+    from enrich.training.actionability_data import SEED_PATH
+
+    seed = pd.read_csv(SEED_PATH, dtype=str, keep_default_na=False)
+    if "label_pass2" not in seed:
+        return None, None
+    seed = seed[seed["split"] == split]
+    return seed["label_pass1"].to_numpy(dtype=object), seed["label_pass2"].to_numpy(dtype=object)
 
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -212,6 +228,9 @@ Test split: each batch sends a seeded, label-stratified 30% to test and test ite
 The issue's target is macro-F1 >= 0.75 held out; see the table for whether this head reaches it: cross-
 validation on train plateaus at ~0.70-0.72 for every linear variant tried, so the gap looks like label
 ambiguity and small classes rather than missing features; the adjudicated labels (above) did not close it.
+The table's "annotator pass 2 scored against pass 1" row (the two blind passes on the test items: macro-F1
+0.931, suggestion 0.879) shows the classes are separable by a reader; the frozen-embedding head is what falls
+short, above all on suggestion.
 Two passes by the same AI model, no human annotator. Mixed feedback
 (praise plus a complaint or a wish) is the hardest: the line between a past, settled complaint (suggestion)
 and an open problem (response_needed) is a judgement call the rubric settles by explicit cues, and the head
