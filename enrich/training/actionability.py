@@ -221,7 +221,8 @@ Test split: each batch sends a seeded, label-stratified 30% to test and test ite
   so a second, task-tuned encoder pass is not worth its cost for this task.
 - On the adjudicated labels (2x5-fold CV on train): the head as shipped 0.712 +- 0.038; adding five summaries
   of the effort head's unit probabilities (max / mean / last-unit effortful, max easy, min null) 0.717 +- 0.036
-  (not kept: within the fold spread).
+  (not kept: within the fold spread); counts of settled-problem phrases ("eventually", "got my refund", "all
+  sorted") and ongoing-problem phrases ("still", "haven't", "can't") 0.712 +- 0.035 (no change).
 - `keyword_rule` in the table is a context baseline: the first rubric-priority label whose keywords match.
 
 ## Known limits
