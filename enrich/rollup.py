@@ -184,7 +184,7 @@ def feedback_rollup(
     return pd.DataFrame(out)
 
 
-def _chat_effort(text_effort: float, structure: dict[str, Any] | None) -> float:
+def conversation_effort(text_effort: float, structure: dict[str, Any] | None) -> float:
     """Feedback effort with a chat's structural penalty applied (the rule in the module docstring)."""
     if structure is None:
         return text_effort
@@ -212,7 +212,7 @@ def _rollup_one(units: list[tuple[dict[str, Any], int]], theme_labels: dict[int,
     return {
         "sentiment_label": label,
         "sentiment_score": score,
-        "effort_score": _chat_effort(round(float(np.mean(efforts)), 2) if efforts else np.nan, structure),
+        "effort_score": conversation_effort(round(float(np.mean(efforts)), 2) if efforts else np.nan, structure),
         "pain_points": pain_points,
         "theme_id": top,
         "theme_label": theme_labels.get(top),

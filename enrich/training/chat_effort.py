@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from enrich.rollup import _chat_effort, chat_signals, repeat_contacts
+from enrich.rollup import chat_signals, conversation_effort, repeat_contacts
 
 __all__ = ["CHAT_SEED_PATH", "load_chat_effort_seed", "chat_effort_inputs", "evaluate_chat_effort"]
 
@@ -94,8 +94,8 @@ def evaluate_chat_effort(encoder: Any | None = None, split: str = "test") -> dic
     truth = seed["effort"].to_numpy(dtype=float)
     text = inputs["text_effort"].to_numpy(dtype=float)
     structures = inputs.to_dict("records")
-    rollup = np.array([_chat_effort(t, s) for t, s in zip(text, structures)], dtype=float)
-    structure_only = np.array([_chat_effort(np.nan, s) for s in structures], dtype=float)
+    rollup = np.array([conversation_effort(t, s) for t, s in zip(text, structures)], dtype=float)
+    structure_only = np.array([conversation_effort(np.nan, s) for s in structures], dtype=float)
     return {
         "n_test": int((~np.isnan(truth)).sum()),
         "text_only": _figures(text, truth),
