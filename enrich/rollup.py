@@ -87,7 +87,8 @@ def repeat_contacts(records: Iterable[Feedback]) -> dict[str, bool]:
     return flags
 
 
-def _chat_structures(batch: Batch, repeat_contact: Mapping[str, bool]) -> dict[str, dict[str, Any]]:
+def chat_structures(batch: Batch, repeat_contact: Mapping[str, bool]) -> dict[str, dict[str, Any]]:
+    """``Feedback.key -> chat_signals(...)`` for every chat of an enriched batch (customer units' embeddings)."""
     rows_by_key: dict[str, list[int]] = {}
     for row, unit in enumerate(batch.units):
         if unit.speaker == "customer":
@@ -138,7 +139,7 @@ def feedback_rows(batch: Batch, repeat_contact: Mapping[str, bool] | None = None
         repeat_contact: ``Feedback.key -> True`` for chats whose customer had another chat in the 7 days before
             (:func:`repeat_contacts` over all the run's chats); None means unknown, counted as no repeat contact.
     """
-    structures = _chat_structures(batch, repeat_contact or {})
+    structures = chat_structures(batch, repeat_contact or {})
     per_key: dict[str, list[tuple[dict[str, Any], int]]] = {}
     for row in unit_rows(batch):
         per_key.setdefault(row["feedback_key"], []).append((row, -1))
@@ -176,7 +177,7 @@ def feedback_rollup(
     contacts = repeat_contacts(records) if repeat_contact is None else repeat_contact
     offset = 0
     for batch in batches:
-        structures.update(_chat_structures(batch, contacts))
+        structures.update(chat_structures(batch, contacts))
         for row in unit_rows(batch):
             per_key.setdefault(row["feedback_key"], []).append((row, theme_ids[offset]))
             offset += 1

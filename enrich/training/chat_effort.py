@@ -11,7 +11,7 @@ held-out chats, three ways to get a conversation's effort:
 
 Example:
     >>> from enrich.training.chat_effort import evaluate_chat_effort      # doctest: +SKIP
-    >>> evaluate_chat_effort()["rollup"]["spearman_labelled"]                      # doctest: +SKIP
+    >>> evaluate_chat_effort()["rollup"]["spearman_labelled"]             # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from enrich.rollup import chat_signals, conversation_effort, repeat_contacts
+from enrich.rollup import chat_structures, conversation_effort, repeat_contacts
 
 __all__ = ["CHAT_SEED_PATH", "load_chat_effort_seed", "chat_effort_inputs", "evaluate_chat_effort"]
 
@@ -55,17 +55,16 @@ def chat_effort_inputs(encoder: Any | None = None) -> pd.DataFrame:
     records = read_chats(CHATS_PATH).records
     pipeline = load({"steps": STEPS, "pipeline": {"name": "chat-effort-eval"}}, encoder=encoder)
     batch = pipeline.run_batch(records)
-    contacts = repeat_contacts(records)
-    efforts = batch.annotations["effort_score"]
+    structures = chat_structures(batch, repeat_contacts(records))
+    scored: dict[str, list[float]] = {}
+    for unit, effort in zip(batch.units, batch.annotations["effort_score"]):
+        if unit.speaker == "customer" and effort is not None:
+            scored.setdefault(unit.feedback_key, []).append(effort)
     rows = []
     for record in records:
-        members = [i for i, unit in enumerate(batch.units)
-                   if unit.feedback_key == record.key and unit.speaker == "customer"]
-        scored = [efforts[i] for i in members if efforts[i] is not None]
-        embeddings = batch.embeddings[members] if members else None
-        signals = chat_signals(record, embeddings, bool(contacts.get(record.key)))
+        efforts = scored.get(record.key)
         rows.append({"conversation_id": record.feedback_id,
-                     "text_effort": float(np.mean(scored)) if scored else np.nan, **signals})
+                     "text_effort": float(np.mean(efforts)) if efforts else np.nan, **structures[record.key]})
     return pd.DataFrame(rows)
 
 
