@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -295,3 +297,28 @@ def test_store_forget_customer_erases_text_enrichments_and_traits(store: Profile
     assert "C1" not in set(store.profiles_frame()["customer_id"])
     assert store.refresh_traits(_prov("run-2")) == 0  # nothing left to recompute for C1
     assert set(store.units_frame()["feedback_key"]) == {"review:r2", "review:r3"}
+
+
+def _open_store_at_barrier(path: str, barrier: Any, errors: Any) -> None:
+    try:
+        barrier.wait(timeout=30)
+        ProfileStore(path).dispose()
+    except Exception as exc:  # reported to the parent, which asserts there were none
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_store_two_processes_opening_a_new_sqlite_file_at_once_both_succeed(tmp_path: Path) -> None:
+    # Regression (a CI failure): the loser of the race to switch a brand-new file to WAL got "database is
+    # locked" at once, busy timeout or not; without the retry about half of these pairs failed.
+    context = multiprocessing.get_context("fork")
+    errors = context.Queue()
+    for round_ in range(12):
+        barrier = context.Barrier(2)
+        path = str(tmp_path / f"new{round_}.db")
+        workers = [context.Process(target=_open_store_at_barrier, args=(path, barrier, errors)) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [worker.exitcode for worker in workers] == [0, 0]
+    assert errors.empty(), errors.get()
