@@ -33,8 +33,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.pipeline)
     if args.as_of:
         config = config.model_copy(update={"profiles": config.profiles.model_copy(update={"as_of": args.as_of})})
-    summary = run(config, db=args.db, progress=not args.no_progress)
+    summary = run(config, db=args.db, progress=not args.no_progress, resume=args.resume)
     print(f"run {summary.run_id} ({summary.pipeline}) in {summary.seconds:.1f} s")
+    if args.resume:
+        print(f"  resumed: {summary.resumed_feedback} feedback already stored by this run were not enriched again"
+              if summary.resumed else "  nothing to resume (the latest run of this pipeline completed, or its "
+              "models changed): started a new run")
     print(f"  read {summary.read}  enriched {summary.enriched}  rejected {summary.rejected}"
           f"  units {summary.units} (newly encoded {summary.encoded})")
     emerging = f" (emerging: {', '.join(map(str, summary.emerging_themes))})" if summary.emerging_themes else ""
@@ -165,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "path (default: the config's output.db)")
     p.add_argument("--as-of", help="end trait windows at this ISO date (default: [profiles] as_of, else the "
                    "latest feedback in the store)")
+    p.add_argument("--resume", action="store_true", help="continue the latest run of this pipeline if it failed or "
+                   "was killed (same run id; checkpointed chunks are not enriched again); else start a new run")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_run)
 

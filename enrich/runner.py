@@ -1,8 +1,9 @@
 """The batch job behind ``enrich run PIPELINE.toml``: read -> enrich in chunks -> store -> themes -> traits -> outputs.
 
-Each chunk is written to the store in its own transaction as soon as it is enriched, and every write is
-idempotent, so a re-run over the same input changes nothing and a crashed run can simply be run again
-(already-encoded units come from the embedding cache).
+Each chunk is written to the store as soon as it is enriched, then checkpointed (its feedback keys, under the run
+id). Every write is idempotent, so a re-run over the same input changes nothing. A run that failed or whose
+process died is continued with ``resume=True`` (``enrich run --resume``): same run id, the checkpointed feedback
+is not enriched again, and themes, traits and outputs are then computed over the whole run.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class RunSummary:
     account_traits_changed: int = 0
     alerts_fired: int = 0
     as_of: str | None = None
+    resumed: bool = False  # this run continues one that failed or was killed (same run id)
+    resumed_feedback: int = 0  # feedback that run had checkpointed, not enriched again
+    status: str = "running"  # "completed" or "failed" once the run ends
+    error: str | None = None
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -82,22 +87,26 @@ def read_inputs(config: PipelineConfig) -> tuple[list[Feedback], list, list[Reje
     return feedback, customers, rejects, rows_read
 
 
-def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True) -> RunSummary:
+def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True, resume: bool = False) -> RunSummary:
     """Run the batch job described by ``config``.
 
     Args:
         config: a validated pipeline config.
         db: profile store URL or SQLite path; defaults to ``config.output.db``.
         progress: draw progress bars (on stderr).
+        resume: continue the latest run of this pipeline if it did not complete and used the same models
+            (``summary.resumed`` says whether it did); otherwise start a new run.
 
     Returns:
-        The run's :class:`RunSummary` (also stored on the run's row in the store).
+        The run's :class:`RunSummary` (also stored on the run's row in the store, with ``status`` "completed" or,
+        when the run raised, "failed" and the error).
     """
     started = datetime.now(timezone.utc)
     store = ProfileStore(db or config.output.db)
     pipeline = Pipeline(config, cache=store)
-    run_id = new_run_id(config.content_hash())
-    summary = RunSummary(run_id=run_id, pipeline=config.pipeline.name)
+    resumed = store.resumable_run(config.content_hash(), pipeline.model_refs) if resume else None
+    run_id = resumed or new_run_id(config.content_hash())
+    summary = RunSummary(run_id=run_id, pipeline=config.pipeline.name, resumed=resumed is not None)
     try:
         feedback, customers, rejects, summary.read = read_inputs(config)
         store.start_run(run_id, config.pipeline.name, config.content_hash(), pipeline.model_refs)
@@ -106,26 +115,32 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
         summary.rejected = sum(1 for r in rejects if r.source != "customers")
         summary.rejects_by_reason = dict(sorted(_count(r.reason for r in rejects).items()))
 
-        bar = tqdm(total=len(feedback), desc="enrich", unit="feedback", disable=not progress)
+        done = _checkpointed(store, run_id, feedback) if resumed else set()
+        summary.resumed_feedback = len(done)
+        bar = tqdm(total=len(feedback), initial=len(done), desc="enrich", unit="feedback", disable=not progress)
         encode_steps = [c for name, c in pipeline.components if name == "encode.v1"]
-        run_keys: list[str] = []
+        run_keys = [fb.key for fb in feedback if fb.key in done]
         repeat_contact = _repeat_contacts(store, feedback)
-        for batch in pipeline.run_chunks(feedback):
-            run_keys += [fb.key for fb in batch.feedback]
+        for batch in pipeline.run_chunks(fb for fb in feedback if fb.key not in done):
+            keys = [fb.key for fb in batch.feedback]
             store.upsert_feedback(batch.feedback, run_id)
-            store.upsert_units(unit_rows(batch), feedback_keys=[fb.key for fb in batch.feedback])
+            store.upsert_units(unit_rows(batch), feedback_keys=keys)
             store.upsert_feedback_enrichments(feedback_rows(batch, repeat_contact=repeat_contact))
+            store.checkpoint_chunk(run_id, keys)  # last: a crash before it only means this chunk is redone
+            run_keys += keys
             summary.enriched += len(batch.feedback)
             summary.units += len(batch.units)
             summary.encoded += sum(step.last_encoded for step in encode_steps)
             bar.update(len(batch.feedback))
         bar.close()
+        summary.enriched += len(done)
 
         themes_before = store.unit_themes() if config.themes.enabled else {}
         if config.themes.enabled:
             fit = fit_store_themes(store, pipeline.themer(), pipeline.encoder.weights_hash, run_id)
             summary.themes, summary.top_themes, summary.emerging_themes = fit.n_themes, fit.n_top_themes, list(fit.emerging)
         units = store.units_frame()
+        summary.units += int(units["feedback_key"].isin(sorted(done)).sum())
         customer_units = units[units["speaker"] == "customer"]
         summary.unthemed_units = int(customer_units["theme_id"].isna().sum())
         themes_after = store.unit_themes() if config.themes.enabled else {}
@@ -136,12 +151,24 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True)
         summary.as_of = profile.as_of
         summary.customers = store.counts().get("customers", 0)
         summary.outputs = write_outputs(store, config, summary, rejects)
+        summary.status = "completed"
+    except BaseException as exc:  # recorded so that --resume finds the run, then re-raised
+        summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+        raise
     finally:
         summary.seconds = round((datetime.now(timezone.utc) - started).total_seconds(), 2)
         if summary.read or summary.enriched:
             store.finish_run(run_id, summary.as_dict())
         store.dispose()
     return summary
+
+
+def _checkpointed(store: ProfileStore, run_id: str, feedback: list[Feedback]) -> set[str]:
+    """Keys of the feedback a chunk of ``run_id`` stored that is unchanged in this input (changed ones are redone)."""
+    from enrich.store.profile_store import content_hash
+
+    stored = store.checkpointed_feedback(run_id)
+    return {fb.key for fb in feedback if stored.get(fb.key) == content_hash(fb)}
 
 
 def _repeat_contacts(store: ProfileStore, feedback: list[Feedback]) -> dict[str, bool]:

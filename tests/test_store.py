@@ -287,11 +287,12 @@ def test_store_float_trait_values_survive_storage_unchanged(store: ProfileStore)
 
 def test_store_forget_customer_erases_text_enrichments_and_traits(store: ProfileStore) -> None:
     _load(store, "run-1")
+    store.checkpoint_chunk("run-2", ["review:r1", "review:r2"])  # an incomplete run's checkpoint names C1's r1
     removed = store.forget_customer("C1")
     # themes 1, 2 and 3 each lose C1's customer units from their size; the cache entry "h1" is no unit's text
     assert removed == {"units": 7, "feedback": 5, "traits": len(COMPUTED), "trait_history": len(COMPUTED),
                        "customers": 1, "feedback_enrichments": 0, "embedding_cache": 0, "alerts": 0, "rejects": 0,
-                       "themes": 3}
+                       "themes": 3, "run_checkpoints": 1}
     assert store.themes_frame().set_index("theme_id")["size"].to_dict() == {1: 0, 2: 1, 3: 1}
     assert "C1" not in set(store.feedback_frame()["customer_id"].dropna())
     assert "C1" not in set(store.profiles_frame()["customer_id"])

@@ -1,6 +1,7 @@
 """``enrich forget CUSTOMER_ID``: erase one customer's text and everything derived from it (privacy law).
 
-Removed: the customer row; their feedback (text and chat turns), units, feedback enrichments; the embedding
+Removed: the customer row; their feedback (text and chat turns), units, feedback enrichments, the run
+checkpoints naming their feedback (an incomplete run's); the embedding
 cache entries of their unit texts that no other customer's unit shares; their traits and trait history;
 their alerts (which quote them). Kept consistent: each theme loses the customer's units from its size and
 every quote taken from their feedback. Rejected rows of theirs carry no customer id and are matched by the
@@ -52,7 +53,8 @@ def forget_customer(conn: Connection, customer_id: str) -> dict[str, int]:
             delete(t.embedding_cache).where(t.embedding_cache.c.text_hash.in_(chunk))).rowcount
 
     removed["themes"] = _scrub_themes(conn, set(keys), units)
-    for name, table in (("units", t.units), ("feedback_enrichments", t.feedback_enrichments)):
+    for name, table in (("units", t.units), ("feedback_enrichments", t.feedback_enrichments),
+                        ("run_checkpoints", t.run_checkpoints)):
         removed[name] = sum(conn.execute(delete(table).where(table.c.feedback_key.in_(chunk))).rowcount
                             for chunk in chunks(keys))
     removed["alerts"] = conn.execute(delete(pt.alerts).where(

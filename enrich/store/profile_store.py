@@ -150,6 +150,40 @@ class ProfileStore(ProfileLayer):
                 finished_at=datetime.now(timezone.utc), summary=to_json_value(dict(summary))))
             if done.rowcount == 0:
                 raise StoreError(f"cannot finish run {run_id!r}: it was never started (call start_run first)")
+            if summary.get("status") != "failed":  # a completed run is never resumed: its checkpoints go
+                conn.execute(delete(t.run_checkpoints).where(t.run_checkpoints.c.run_id == run_id))
+
+    def checkpoint_chunk(self, run_id: str, feedback_keys: Sequence[str]) -> None:
+        """Record that a chunk's feedback, units and enrichments are stored (call after those writes)."""
+        rows = [{"run_id": run_id, "feedback_key": key} for key in feedback_keys]
+        with self._write() as conn:
+            for part in chunks(rows):
+                upsert(conn, t.run_checkpoints, part, ["run_id", "feedback_key"], do_nothing=True)
+
+    def checkpointed_feedback(self, run_id: str) -> dict[str, str]:
+        """Feedback key -> stored content hash, for every feedback a chunk of ``run_id`` checkpointed."""
+        joined = t.run_checkpoints.join(t.feedback, t.run_checkpoints.c.feedback_key == t.feedback.c.feedback_key)
+        stmt = (select(t.feedback.c.feedback_key, t.feedback.c.content_hash).select_from(joined)
+                .where(t.run_checkpoints.c.run_id == run_id))
+        with self._engine.connect() as conn:
+            return {row.feedback_key: row.content_hash for row in conn.execute(stmt)}
+
+    def resumable_run(self, pipeline_hash: str, models: Mapping[str, str]) -> str | None:
+        """The latest run of this pipeline, if it did not complete (it failed, or its process died) and used
+        the same models; None otherwise.
+
+        A run completes when :meth:`finish_run` stores a summary without ``"status": "failed"``; runs stored
+        by earlier releases, which kept no status, count as completed.
+        """
+        stmt = (select(t.runs.c.run_id, t.runs.c.finished_at, t.runs.c.summary, t.runs.c.models)
+                .where(t.runs.c.pipeline_hash == pipeline_hash)
+                .order_by(t.runs.c.started_at.desc(), t.runs.c.run_id.desc()))
+        with self._engine.connect() as conn:
+            latest = conn.execute(stmt).first()
+        if latest is None or dict(latest.models or {}) != dict(models):
+            return None
+        failed = latest.finished_at is None or (latest.summary or {}).get("status") == "failed"
+        return str(latest.run_id) if failed else None
 
     # -- records ---------------------------------------------------------------------------------------
 
@@ -398,6 +432,10 @@ class ProfileStore(ProfileLayer):
             return forget_customer(conn, customer_id)
 
     # -- reading ---------------------------------------------------------------------------------------
+
+    def runs_frame(self) -> pd.DataFrame:
+        """Every run, oldest first: pipeline, models, start and end, and its summary (``status`` among it)."""
+        return self._frame(t.runs, [t.runs.c.started_at, t.runs.c.run_id])
 
     def feedback_frame(self) -> pd.DataFrame:
         """All feedback, by key; ``created_at`` in UTC."""

@@ -124,6 +124,13 @@ runs = Table(
     Column("summary", JSONValue, nullable=True),
 )
 
+run_checkpoints = Table(  # each chunk's feedback once the chunk is stored; a run's rows go when it completes
+    "run_checkpoints",
+    metadata,
+    Column("run_id", String(128), primary_key=True),
+    Column("feedback_key", String(256), primary_key=True),
+)
+
 customers = Table(
     "customers",
     metadata,
