@@ -120,6 +120,15 @@ class EncoderConfig(_Strict):
     model_path: Path | None = None
 
 
+class SentimentConfig(_Strict):
+    """Which model ``sentiment.v1`` runs: enrich's trained head (default) or a local Hugging Face classifier."""
+
+    model_path: Path | None = None  # a save_pretrained directory; see enrich.transformers_backend
+    labels: dict[str, Literal["negative", "neutral", "positive"]] = Field(default_factory=dict)
+    batch_size: int = Field(default=32, ge=1, le=4096)
+    max_length: int = Field(default=256, ge=8, le=4096)
+
+
 class ThemesConfig(_Strict):
     """Theme fitting; see :class:`enrich.themes.Themer` for what each setting does."""
 
@@ -149,6 +158,7 @@ class PipelineConfig(_Strict):
     sources: list[SourceConfig] = Field(default_factory=list)
     customers: CustomersConfig | None = None
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
+    sentiment: SentimentConfig = Field(default_factory=SentimentConfig)
     themes: ThemesConfig = Field(default_factory=ThemesConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)

@@ -55,7 +55,7 @@ class Pipeline:
     def components(self) -> list[tuple[str, Any]]:
         import inspect
 
-        shared = {"encoder": self.encoder, "cache": self.cache}
+        shared = {"encoder": self.encoder, "cache": self.cache, "settings": self.config.sentiment}
         built = []
         for name in self.config.steps:
             factory = registry.get(name).factory
@@ -74,6 +74,10 @@ class Pipeline:
             if any(name.startswith(f"{task}.") for name in self.config.steps):
                 digest = "".join(file_sha256(models_dir() / task / f"{f}.safetensors")[:6] for f in files)
                 refs[task] = f"enrich/{task}@{digest}"
+        if self.config.sentiment.model_path and "sentiment.v1" in self.config.steps:
+            from enrich.transformers_backend import model_ref
+
+            refs["sentiment"] = model_ref(self.config.sentiment.model_path)
         if "segment.v1" in self.config.steps:
             from enrich.nlp import SPACY_MODEL_ID
 

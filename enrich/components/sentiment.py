@@ -3,13 +3,15 @@ unit, from the trained model in ``models/sentiment/`` (see its card for held-out
 Non-English and non-customer units get None.
 
 The model reads the unit embeddings of the shared encoder pass (``batch.embeddings``) plus cheap lexical
-features of the unit texts (``enrich.features``); it never re-encodes text.
+features of the unit texts (``enrich.features``); it never re-encodes text. A pipeline may instead name a local
+Hugging Face classifier in ``[sentiment] model_path`` (``enrich.transformers_backend``), which reads the texts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +20,9 @@ from enrich.components.registry import register
 from enrich.errors import ModelError
 from enrich.features import FEATURE_NAMES, NgramTfidf, lexical_features
 from enrich.heads.linear import LinearHead
+
+if TYPE_CHECKING:
+    from enrich.config import SentimentConfig
 from enrich.paths import models_dir
 
 
@@ -89,9 +94,10 @@ def stored_probabilities(batch: Batch, rows: list[int] | np.ndarray, labels: lis
 
     Heads that take sentiment probabilities as inputs (effort, actionability) read them here instead of running the
     sentiment model again on the same embeddings. ``None`` when any row has none (no ``sentiment.v1`` in the
-    pipeline, or a unit it did not score); the caller then computes them itself.
+    pipeline, a unit it did not score, or ``sentiment.v1`` running a plugged-in Hugging Face model, whose
+    probabilities are not the inputs those heads were trained on); the caller then computes them itself.
     """
-    column = batch.annotations.get("sentiment_probs")
+    column = batch.annotations.get("sentiment_head_probs")
     if column is None:
         return None
     stored = [column[row] for row in rows]
@@ -110,9 +116,19 @@ class SentimentPredictions:
 
 @register("sentiment.v1", assigns=("sentiment",), requires=("units", "embeddings"))
 class SentimentScorer:
-    """Unit sentiment from the trained model; blank, non-English and non-customer units stay None."""
+    """Unit sentiment from the trained model; blank, non-English and non-customer units stay None.
 
-    def __init__(self, model: SentimentModel | None = None):
+    Args:
+        model: The model; default enrich's trained head, or the Hugging Face classifier ``settings`` names.
+        settings: The pipeline's ``[sentiment]`` section.
+    """
+
+    def __init__(self, model: SentimentModel | None = None, settings: SentimentConfig | None = None):
+        if model is None and settings is not None and settings.model_path is not None:
+            from enrich.transformers_backend import TransformersSentiment
+
+            model = TransformersSentiment(settings.model_path, settings.labels, settings.batch_size,
+                                          settings.max_length)
         self.model = model or SentimentModel.load()
 
     def predict(self, batch: Batch) -> SentimentPredictions:
@@ -136,3 +152,5 @@ class SentimentScorer:
         batch.annotations["sentiment_label"] = predictions.labels
         batch.annotations["sentiment_score"] = predictions.scores
         batch.annotations["sentiment_probs"] = predictions.probabilities
+        if isinstance(self.model, SentimentModel):  # the inputs effort and actionability were trained on
+            batch.annotations["sentiment_head_probs"] = predictions.probabilities
