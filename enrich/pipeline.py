@@ -55,11 +55,12 @@ class Pipeline:
     def components(self) -> list[tuple[str, Any]]:
         import inspect
 
-        shared = {"encoder": self.encoder, "cache": self.cache, "settings": self.config.sentiment}
+        shared = {"encoder": self.encoder, "cache": self.cache, "config": self.config}
         built = []
         for name in self.config.steps:
             factory = registry.get(name).factory
-            # A component receives the shared encoder (and embedding cache) by asking for them in __init__.
+            # A component receives the shared encoder, the embedding cache or the pipeline config by asking
+            # for them in __init__.
             wanted = inspect.signature(factory).parameters
             built.append((name, factory(**{key: value for key, value in shared.items() if key in wanted})))
         return built

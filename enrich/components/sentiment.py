@@ -22,7 +22,7 @@ from enrich.features import FEATURE_NAMES, NgramTfidf, lexical_features
 from enrich.heads.linear import LinearHead
 
 if TYPE_CHECKING:
-    from enrich.config import SentimentConfig
+    from enrich.config import PipelineConfig
 from enrich.paths import models_dir
 
 
@@ -119,11 +119,13 @@ class SentimentScorer:
     """Unit sentiment from the trained model; blank, non-English and non-customer units stay None.
 
     Args:
-        model: The model; default enrich's trained head, or the Hugging Face classifier ``settings`` names.
-        settings: The pipeline's ``[sentiment]`` section.
+        model: The model; default enrich's trained head, or the Hugging Face classifier that the pipeline
+            config's ``[sentiment] model_path`` names.
+        config: The pipeline config.
     """
 
-    def __init__(self, model: SentimentModel | None = None, settings: SentimentConfig | None = None):
+    def __init__(self, model: SentimentModel | None = None, config: PipelineConfig | None = None):
+        settings = config.sentiment if config is not None else None
         if model is None and settings is not None and settings.model_path is not None:
             from enrich.transformers_backend import TransformersSentiment
 
