@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apt_packages import apt_install
 
 _counter = itertools.count()
 
@@ -36,17 +37,8 @@ def _server_bin() -> Path | None:
 
 
 def _install() -> None:
-    if os.geteuid() != 0:
-        pytest.fail("PostgreSQL server binaries (pg_ctl, initdb) not found and the tests are not root, so they "
-                    "cannot install Debian's 'postgresql'. Install it (sudo apt-get install -y postgresql) or set "
-                    "ENRICH_TEST_POSTGRES_URL to a scratch server.", pytrace=False)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    steps = (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"])
-    for step in steps:
-        done = subprocess.run(step, env=env, capture_output=True, text=True, timeout=900)
-        if done.returncode != 0:
-            pytest.fail(f"installing PostgreSQL failed at `{' '.join(step)}` (exit {done.returncode}):\n"
-                        f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}", pytrace=False)
+    apt_install(["postgresql"], "PostgreSQL server binaries (pg_ctl, initdb) not found (or set ENRICH_TEST_POSTGRES_URL "
+                "to a scratch server)")
 
 
 def _free_port() -> int:

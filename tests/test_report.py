@@ -199,3 +199,25 @@ def test_report_write_creates_parent_folders(tmp_path) -> None:
     assert written == target
     assert target.read_text(encoding="utf-8") == render_theme_report([_theme()], _context())
     assert [p.name for p in target.parent.iterdir()] == ["themes.html"]  # no temp file left behind
+
+
+def test_report_top_level_table_aggregates_each_group_and_links_its_themes() -> None:
+    themes = [
+        _theme(1, "Late deliveries", 300, group="delivery", avg_sentiment=-0.6, avg_effort=-2.0, n_effort=100),
+        _theme(2, "Lost parcels", 100, group="delivery", avg_sentiment=-0.2, avg_effort=None, n_effort=0),
+        _theme(3, "Friendly staff", 200, group="service", avg_sentiment=0.8, avg_effort=2.0, n_effort=50),
+    ]
+    html = render_theme_report(themes, _context())
+    table = re.search(r'<table class="top-level">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(r"<tr><td>(.*?)</tr>", table, re.S)
+    assert [row.split("<")[0] for row in rows] == ["delivery", "service"]  # by units, largest first
+    delivery = rows[0]
+    assert ">400<" in delivery and "17.4%" in delivery  # 300 + 100 units; share (300 + 100) / 2300
+    assert "-0.50" in delivery  # sentiment weighted by units: (-0.6 * 300 - 0.2 * 100) / 400
+    assert "-2.0 <small>n=100</small>" in delivery  # effort weighted by n; the theme without effort drops out
+    assert re.findall(r'href="#theme-(\d+)"', delivery) == ["1", "2"]
+    assert html.index('id="top-level"') < html.index('<figure class="chart">')  # the coarse level comes first
+
+
+def test_report_without_groups_has_no_top_level_table() -> None:
+    assert 'class="top-level"' not in render_theme_report([_theme()], _context())

@@ -40,6 +40,7 @@ def _stored(db: Path) -> dict[str, pd.DataFrame]:
 
 def test_resume_continues_a_failed_run_and_ends_as_one_uninterrupted_run(
         config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the outputs the config leaves at their defaults (out/...) land in the test's folder
     config = load_config(config_path)
     whole = run(config, db=str(tmp_path / "whole.db"), progress=False)
 

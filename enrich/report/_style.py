@@ -31,6 +31,8 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .chart text { font-family: inherit; }
 .caption { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; margin-top: 14px; }
+.table-wrap { overflow-x: auto; }  /* a wide table scrolls inside its box, never the whole page */
+td.children a { white-space: nowrap; }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

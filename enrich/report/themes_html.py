@@ -220,15 +220,53 @@ def _overview(themes: list[ThemeSummary]) -> str:
             f"<td>{_e(phrases)}</td></tr>"
         )
     return (
-        '<section id="overview"><h2>Overview</h2>'
+        f'<section id="overview"><h2>Overview</h2>{_top_level(themes)}'
         f'<figure class="chart">{overview_chart_svg(themes)}'
         '<figcaption class="caption">Bar length: units in the theme. Bar colour: average sentiment. '
         "Right column: average effort (-5 = very hard, +5 = very easy). Click a bar to jump to its theme."
         "</figcaption></figure>"
-        '<table><thead><tr><th class="num">#</th><th>Theme</th><th class="num">Units</th>'
+        '<div class="table-wrap"><table><thead><tr><th class="num">#</th><th>Theme</th><th class="num">Units</th>'
         '<th class="num">Share</th><th class="num">Sentiment</th><th class="num">Effort</th>'
-        f"<th>Key phrases</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+        f"<th>Key phrases</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
     )
+
+
+def _top_level(themes: list[ThemeSummary]) -> str:
+    """The coarse level first: one row per top-level theme, its fine themes as links; empty without groups."""
+    groups: dict[str, list[ThemeSummary]] = {}
+    for theme in themes:  # already largest first, so each group lists its themes largest first
+        if theme.group:
+            groups.setdefault(theme.group, []).append(theme)
+    if not groups:
+        return ""
+    rows = []
+    ranked = sorted(groups.items(), key=lambda item: (-sum(t.size for t in item[1]), item[0]))
+    for label, members in ranked:
+        size = sum(t.size for t in members)
+        sentiment = _weighted([(t.avg_sentiment, t.size) for t in members])
+        effort = _weighted([(t.avg_effort, t.n_effort) for t in members])
+        links = ", ".join(f'<a href="#theme-{t.theme_id}">{_e(_label(t))}</a>' for t in members)
+        rows.append(
+            f"<tr><td>{_e(label)}</td><td class=\"num\">{size:,}</td>"
+            f'<td class="num">{sum(t.share for t in members):.1%}</td>'
+            f'<td class="num">{_swatch(sentiment_color(sentiment))}{_signed(sentiment, 2)}</td>'
+            f'<td class="num">{_signed(effort, 1)} <small>n={sum(t.n_effort for t in members):,}</small></td>'
+            f'<td class="children">{links}</td></tr>'
+        )
+    return (
+        '<h3 id="top-level">Top-level themes</h3><div class="table-wrap"><table class="top-level"><thead><tr>'
+        '<th>Top-level theme</th><th class="num">Units</th><th class="num">Share</th><th class="num">Sentiment</th>'
+        f'<th class="num">Effort</th><th>Its themes</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        '<p class="caption">Sentiment: the themes\' averages weighted by their units; effort: weighted by the '
+        "units that had an effort score (n).</p><h3>All themes</h3>"
+    )
+
+
+def _weighted(pairs: list[tuple[float | None, int]]) -> float | None:
+    """Mean of the values weighted by their counts, skipping missing values; None when nothing remains."""
+    kept = [(value, weight) for value, weight in pairs if not is_missing(value) and weight > 0]
+    total = sum(weight for _, weight in kept)
+    return sum(float(value) * weight for value, weight in kept) / total if total else None
 
 
 def _stat(name: str, value: str, detail: str = "") -> str:
