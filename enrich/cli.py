@@ -33,7 +33,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.pipeline)
     if args.as_of:
         config = config.model_copy(update={"profiles": config.profiles.model_copy(update={"as_of": args.as_of})})
-    summary = run(config, db=args.db, progress=not args.no_progress, resume=args.resume)
+    try:
+        summary = run(config, db=args.db, progress=not args.no_progress, resume=args.resume)
+    except (Exception, KeyboardInterrupt):
+        print(f"enrich: the chunks this run stored are checkpointed; continue it with: enrich run {args.pipeline} "
+              "--resume" + (f" --db {args.db}" if args.db else ""), file=sys.stderr)
+        raise
     print(f"run {summary.run_id} ({summary.pipeline}) in {summary.seconds:.1f} s")
     if args.resume:
         print(f"  resumed: {summary.resumed_feedback} feedback already stored by this run were not enriched again"
@@ -120,6 +125,24 @@ def cmd_profiles_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_runs(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    runs = _store(args).runs_frame().tail(args.last)
+    if runs.empty:
+        print(f"no runs in {args.db}")
+        return 0
+    print(f"{'run id':<36} {'pipeline':<14} {'status':<17} {'started (UTC)':<20} {'read':>6} {'enriched':>8}  error")
+    for row in runs.itertuples():
+        summary = row.summary or {}
+        status = summary.get("status") or ("running or killed" if row.finished_at is None
+                                           or pd.isna(row.finished_at) else "completed")
+        started = pd.Timestamp(row.started_at).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{row.run_id:<36} {row.pipeline:<14} {status:<17} {started:<20} {summary.get('read', ''):>6} "
+              f"{summary.get('enriched', ''):>8}  {summary.get('error') or ''}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from enrich.runner import write_report
 
@@ -200,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("customer_id")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_forget)
+
+    p = sub.add_parser("runs", help="list the store's runs: status (completed, failed, running or killed), counts")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--last", type=int, default=20, help="show the latest N runs (default 20)")
+    p.set_defaults(func=cmd_runs)
 
     p = sub.add_parser("report", help="write the theme report (HTML) from the profile store")
     p.add_argument("--db", default=DEFAULT_DB)

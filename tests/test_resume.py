@@ -10,7 +10,7 @@ import pytest
 from test_postgres import _toml
 from test_profiles import KINDS, SAMPLE, _write_part
 
-from enrich.cli import build_parser
+from enrich.cli import build_parser, main
 from enrich.config import load_config
 from enrich.readers import read_source
 from enrich.runner import run
@@ -39,7 +39,7 @@ def _stored(db: Path) -> dict[str, pd.DataFrame]:
 
 
 def test_resume_continues_a_failed_run_and_ends_as_one_uninterrupted_run(
-        config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     monkeypatch.chdir(tmp_path)  # the outputs the config leaves at their defaults (out/...) land in the test's folder
     config = load_config(config_path)
     whole = run(config, db=str(tmp_path / "whole.db"), progress=False)
@@ -63,6 +63,9 @@ def test_resume_continues_a_failed_run_and_ends_as_one_uninterrupted_run(
     assert failed["summary"]["status"] == "failed" and "disk full" in failed["summary"]["error"]
     assert len(store.checkpointed_feedback(failed["run_id"])) == 20  # the first chunk only
     store.dispose()
+    assert main(["runs", "--db", str(crashed_db)]) == 0
+    listed = capsys.readouterr().out.splitlines()[-1]
+    assert listed.startswith(failed["run_id"]) and "failed" in listed and "disk full (simulated)" in listed
 
     resumed = run(config, db=str(crashed_db), progress=False, resume=True)
     assert resumed.resumed and resumed.run_id == failed["run_id"] and resumed.status == "completed"
