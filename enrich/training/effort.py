@@ -259,6 +259,10 @@ bucket logistic on both passes (two rows per unit, weighted by agreement) 0.820 
 C=2 0.817 (none kept). Feedback context (the mean embedding of the other units of the unit's review, narrative
 or chat, and/or the previous unit, or context cue counts, at several weights) scored 0.795-0.814 against 0.815
 on the first-pass labels (not kept; CFPB, the source it was meant to help, did not move).
+Intermediate encoder layers (the mean-pooled hidden states of MiniLM layer 2 or 4, which the same forward
+pass computes, appended to the inputs), 5-fold CV on the adjudicated train labels averaged over four fold
+seeds: the kept head 0.825, + layer 4 0.830, + layer 2 0.828, per seed -0.004 to +0.015 (not kept: within
+the fold spread, and it would mean caching a second vector per unit; 2026-11-22).
 The heads record the sentiment weights' SHA-256; `effort.v1` warns when `models/sentiment` has changed since
 (retrain with `enrich train effort`).
 Chat conversations also get structural signals at feedback level (`enrich/rollup.py`); this head scores units.
