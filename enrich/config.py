@@ -118,6 +118,7 @@ class EncoderConfig(_Strict):
     batch_size: int = Field(default=64, ge=1, le=4096)
     threads: int | None = Field(default=None, ge=1)
     model_path: Path | None = None
+    precision: Literal["fp32", "bf16"] = "fp32"  # bf16: ~2.8x faster where the CPU has AVX-512 BF16 or AMX
 
 
 class SentimentConfig(_Strict):

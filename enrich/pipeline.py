@@ -49,7 +49,8 @@ class Pipeline:
     def __init__(self, config: PipelineConfig, cache: EmbeddingCache | None = None, encoder: Encoder | None = None):
         self.config = config
         self.cache = cache
-        self.encoder = encoder or Encoder(config.encoder.model_path, config.encoder.batch_size, config.encoder.threads)
+        self.encoder = encoder or Encoder(config.encoder.model_path, config.encoder.batch_size, config.encoder.threads,
+                                          config.encoder.precision)
 
     @cached_property
     def components(self) -> list[tuple[str, Any]]:

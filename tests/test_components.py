@@ -348,6 +348,20 @@ def test_components_encode_vectors_are_unit_length_and_match_the_encoder(encoder
     np.testing.assert_allclose(vectors, encoder.encode(texts), atol=1e-4)
 
 
+def test_components_encoder_bf16_stays_within_cosine_1e4_of_fp32_and_says_so(encoder):
+    from enrich.encoder import Encoder
+    from enrich.errors import ModelError
+
+    texts = ["Checkout failed twice.", "Love the new app.", "Support fixed it in two minutes, brilliant!"]
+    bf16 = Encoder(precision="bf16")
+    vectors = bf16.encode(texts)
+    assert vectors.dtype == np.float32
+    assert ((vectors * encoder.encode(texts)).sum(axis=1) > 0.9999).all()
+    assert bf16.model_ref == encoder.model_ref + "+bf16"
+    with pytest.raises(ModelError, match="unknown encoder precision 'fp16'; valid: fp32, bf16"):
+        Encoder(precision="fp16")
+
+
 def test_components_encode_empty_batch_gives_empty_matrix(encoder):
     step = EncodeStep(encoder, MemoryCache())
     vectors = step.predict(_unit_batch([]))
