@@ -28,16 +28,18 @@ def _offline() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from enrich.config import load_config
-    from enrich.runner import run
+    from enrich.runner import RESUMABLE_NOTE, run
 
     config = load_config(args.pipeline)
     if args.as_of:
         config = config.model_copy(update={"profiles": config.profiles.model_copy(update={"as_of": args.as_of})})
     try:
         summary = run(config, db=args.db, progress=not args.no_progress, resume=args.resume)
-    except (Exception, KeyboardInterrupt):
-        print(f"enrich: the chunks this run stored are checkpointed; continue it with: enrich run {args.pipeline} "
-              "--resume" + (f" --db {args.db}" if args.db else ""), file=sys.stderr)
+    except (Exception, KeyboardInterrupt) as error:
+        if RESUMABLE_NOTE in getattr(error, "__notes__", []):
+            print(f"enrich: the run is recorded as failed and the chunks it stored are checkpointed; continue it "
+                  f"with: enrich run {args.pipeline} --resume" + (f" --db {args.db}" if args.db else ""),
+                  file=sys.stderr)
         raise
     print(f"run {summary.run_id} ({summary.pipeline}) in {summary.seconds:.1f} s")
     if args.resume:

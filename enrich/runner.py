@@ -61,6 +61,10 @@ class RunSummary:
         return asdict(self)
 
 
+RESUMABLE_NOTE = "this run is recorded as failed and its stored chunks are checkpointed; continue it with --resume"
+"""Added to the exception of a run that failed after it was recorded (``enrich run`` prints the resume command)."""
+
+
 def new_run_id(pipeline_hash: str) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     return f"{stamp}-{hashlib.sha1(pipeline_hash.encode()).hexdigest()[:6]}"
@@ -108,9 +112,11 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True,
     resumed = store.resumable_run(config.content_hash(), pipeline.model_refs) if resume else None
     run_id = resumed or new_run_id(config.content_hash())
     summary = RunSummary(run_id=run_id, pipeline=config.pipeline.name, resumed=resumed is not None)
+    recorded = False  # whether the store has the run's row (a run that fails while reading its input has none)
     try:
         feedback, customers, rejects, summary.read = read_inputs(config)
         store.start_run(run_id, config.pipeline.name, config.content_hash(), pipeline.model_refs)
+        recorded = True
         store.upsert_customers(customers)
         store.write_rejects(rejects, run_id)
         summary.rejected = sum(1 for r in rejects if r.source != "customers")
@@ -156,6 +162,8 @@ def run(config: PipelineConfig, *, db: str | None = None, progress: bool = True,
         summary.status = "completed"
     except BaseException as exc:  # recorded so that --resume finds the run, then re-raised
         summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+        if recorded:
+            exc.add_note(RESUMABLE_NOTE)
         raise
     finally:
         summary.seconds = round((datetime.now(timezone.utc) - started).total_seconds(), 2)

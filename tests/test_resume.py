@@ -57,7 +57,12 @@ def test_resume_continues_a_failed_run_and_ends_as_one_uninterrupted_run(
     with monkeypatch.context() as patch:
         patch.setattr(ProfileStore, "upsert_feedback_enrichments", fail_on_the_second_chunk)
         with pytest.raises(RuntimeError, match="simulated"):
-            run(config, db=str(crashed_db), progress=False)
+            main(["run", str(config_path), "--db", str(crashed_db), "--no-progress"])
+    assert f"enrich run {config_path} --resume --db {crashed_db}" in capsys.readouterr().err
+    missing = tmp_path / "missing.toml"  # fails while reading its input: no run recorded, so no resume hint
+    missing.write_text(config_path.read_text().replace("p_reviews.csv", "absent.csv"))
+    assert main(["run", str(missing), "--db", str(tmp_path / "other.db"), "--no-progress"]) == 3
+    assert "--resume" not in capsys.readouterr().err
     store = ProfileStore(crashed_db)
     failed = store.runs_frame().iloc[0]
     assert failed["summary"]["status"] == "failed" and "disk full" in failed["summary"]["error"]
